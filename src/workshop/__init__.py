@@ -1,0 +1,3 @@
+"""workshop: AI production-readiness workshops in the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,368 @@
+"""Question sets: the pydantic models, loading TOML files, and validating them.
+
+A question set is one TOML file. Loading never raises on a bad file: every
+problem becomes a one-line `Problem` naming the file, the line where one can
+be found, the question or action id and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+LEVELS = (0, 1, 2, 3, 4)
+MAX_LEVEL = 4
+
+
+class Effort(StrEnum):
+    S = "S"
+    M = "M"
+    L = "L"
+
+    @property
+    def cost(self) -> int:
+        """Relative cost used by the action ranking: S=1, M=2, L=3."""
+        return {"S": 1, "M": 2, "L": 3}[self.value]
+
+
+class Horizon(StrEnum):
+    BEFORE_GO_LIVE = "before-go-live"
+    DURING_ROLLOUT = "during-rollout"
+    AFTER_LAUNCH = "after-launch"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Action(_Model):
+    id: Id
+    title: Text
+    detail: Text
+    owner: Text = Field(description="The role that owns the action, e.g. 'Business sponsor'.")
+    effort: Effort
+    horizon: Horizon
+    applies_below: int = Field(
+        ge=1, le=MAX_LEVEL, description="Recommended while the question's level is under this."
+    )
+    depends_on: tuple[Id, ...] = ()
+
+
+class Question(_Model):
+    id: Id
+    prompt: Text
+    guidance: Text
+    levels: tuple[Text, Text, Text, Text, Text] = Field(
+        description="One observable descriptor for each level, 0 (absent) to 4 (proven)."
+    )
+    weight: int = Field(ge=1, le=3)
+    target: int = Field(ge=1, le=MAX_LEVEL)
+    gate: bool = False
+    actions: tuple[Action, ...] = Field(min_length=1)
+
+    @field_validator("levels", mode="before")
+    @classmethod
+    def _five_levels(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) != 5:
+            raise ValueError(f"needs exactly 5 level descriptors (0-4), found {len(value)}")
+        return value
+
+    @field_validator("levels")
+    @classmethod
+    def _distinct_levels(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("level descriptors must differ from each other")
+        return value
+
+
+class Section(_Model):
+    id: Id
+    title: Text
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class QuestionSet(_Model):
+    id: Id
+    title: Text
+    version: Text
+    description: str = ""
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    def questions(self) -> Iterator[Question]:
+        for section in self.sections:
+            yield from section.questions
+
+
+@dataclass(frozen=True)
+class Located:
+    """A question with the set and section it belongs to."""
+
+    set: QuestionSet
+    section: Section
+    question: Question
+
+
+class QuestionBank(_Model):
+    """The question sets in play: the built-in and user ones, or a session's snapshot."""
+
+    sets: tuple[QuestionSet, ...] = ()
+
+    def set_ids(self) -> list[str]:
+        return [s.id for s in self.sets]
+
+    def get_set(self, set_id: str) -> QuestionSet | None:
+        return next((s for s in self.sets if s.id == set_id), None)
+
+    def located(self) -> Iterator[Located]:
+        for qset in self.sets:
+            for section in qset.sections:
+                for question in section.questions:
+                    yield Located(qset, section, question)
+
+    def questions(self) -> list[Question]:
+        return [loc.question for loc in self.located()]
+
+    def locate(self, question_id: str) -> Located | None:
+        return self._index().get(question_id)
+
+    def question(self, question_id: str) -> Question | None:
+        found = self.locate(question_id)
+        return found.question if found else None
+
+    def actions(self) -> dict[str, tuple[Question, Action]]:
+        return {a.id: (q, a) for q in self.questions() for a in q.actions}
+
+    def subset(self, set_ids: Iterable[str]) -> QuestionBank:
+        wanted = list(set_ids)
+        return QuestionBank(sets=tuple(s for sid in wanted if (s := self.get_set(sid))))
+
+    def _index(self) -> dict[str, Located]:
+        # Frozen model: build the lookup once per instance.
+        cached = self.__dict__.get("_located_index")
+        if cached is None:
+            cached = {loc.question.id: loc for loc in self.located()}
+            object.__setattr__(self, "_located_index", cached)
+        return cached
+
+
+# --- loading and validating files -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    line: int | None = None
+    item: str | None = None  # question or action id
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [where]
+        if self.item:
+            parts.append(self.item)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts + [self.message])
+
+
+@dataclass
+class LoadResult:
+    bank: QuestionBank
+    problems: list[Problem]
+    files: list[Path]
+
+
+class QuestionnaireError(Exception):
+    """Raised when question sets in play have problems; `problems` lists them all."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        first = str(problems[0]) if problems else "invalid question set"
+        more = f" (and {len(problems) - 1} more; run 'workshop validate')" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+
+def builtin_dir() -> Path:
+    """The built-in sets: shipped in the wheel, or at the repo root in a checkout."""
+    packaged = Path(__file__).parent / "questionnaires"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "questionnaires"
+
+
+def toml_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to the `*.toml` files inside them, sorted; keep files as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    path: str
+    text: str
+    qset: QuestionSet
+
+    def problem(self, item: str, field: str, message: str) -> Problem:
+        return Problem(self.path, message, line=_line_of(self.text, item), item=item, field=field)
+
+
+def load_paths(paths: Iterable[Path]) -> LoadResult:
+    """Load every file (folders expand to their `*.toml`) and check them together."""
+    files = toml_files(paths)
+    problems: list[Problem] = []
+    loaded: list[_Loaded] = []
+    for path in files:
+        qset, file_problems, text = _load_one(path)
+        problems.extend(file_problems)
+        if qset is not None:
+            loaded.append(_Loaded(str(path), text, qset))
+    problems.extend(_cross_check(loaded))
+    bad_files = {p.file for p in problems}
+    bank = QuestionBank(sets=tuple(item.qset for item in loaded if item.path not in bad_files))
+    return LoadResult(bank, problems, files)
+
+
+def _load_one(path: Path) -> tuple[QuestionSet | None, list[Problem], str]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(name, "no such file")], ""
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, f"cannot read file: {exc.__class__.__name__}")], ""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        message = str(getattr(exc, "msg", exc)).split(" (at line")[0]
+        return None, [Problem(name, f"not valid TOML: {message}", line=line)], text
+    try:
+        return QuestionSet.model_validate(raw), [], text
+    except ValidationError as exc:
+        return None, [_schema_problem(name, text, raw, err) for err in exc.errors()], text
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _schema_problem(name: str, text: str, raw: dict, err: Any) -> Problem:
+    loc = tuple(err["loc"])
+    item, field = _item_and_field(raw, loc)
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif err["type"] == "missing":
+        message = "required field is missing"
+    return Problem(name, message, line=_line_of(text, item), item=item, field=field)
+
+
+def _item_and_field(raw: Any, loc: tuple) -> tuple[str | None, str | None]:
+    """Walk the raw data along a pydantic error location to the innermost id."""
+    item = None
+    node = raw
+    field_parts: list[str] = []
+    for part in loc:
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            item = node["id"]
+            field_parts = []
+        field_parts.append(str(part))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    if isinstance(node, dict) and isinstance(node.get("id"), str) and not field_parts:
+        item = node["id"]
+    field = ".".join(field_parts) or None
+    return item, field
+
+
+def _line_of(text: str, item: str | None) -> int | None:
+    """The line where `id = "item"` is written, so an editor can jump to it."""
+    if not item:
+        return None
+    match = re.search(rf'^\s*id\s*=\s*["\']{re.escape(item)}["\']', text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _cross_check(loaded: list[_Loaded]) -> list[Problem]:
+    problems: list[Problem] = []
+    first_use: dict[str, _Loaded] = {}
+    actions: dict[str, tuple[_Loaded, Action]] = {}
+    for item in loaded:
+        ids = [(item.qset.id, "id")] + [(section.id, "id") for section in item.qset.sections]
+        for question in item.qset.questions():
+            ids.append((question.id, "id"))
+            ids += [(action.id, "id") for action in question.actions]
+            for action in question.actions:
+                actions.setdefault(action.id, (item, action))
+        for ident, field in ids:
+            first = first_use.setdefault(ident, item)
+            if first is not item or ids.count((ident, field)) > 1:
+                where = "" if first is item else f" (already used in {first.path})"
+                problems.append(item.problem(ident, field, f"id is not unique{where}"))
+
+    for item, action in actions.values():
+        for dep in action.depends_on:
+            if dep not in actions:
+                problems.append(item.problem(action.id, "depends_on", f"depends on unknown action '{dep}'"))
+    graph = {a.id: [d for d in a.depends_on if d in actions] for _, a in actions.values()}
+    for cycle in _cycles(graph):
+        item, _ = actions[cycle[0]]
+        problems.append(item.problem(cycle[0], "depends_on", "dependency cycle: " + " -> ".join(cycle + [cycle[0]])))
+    return _dedupe(problems)
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each dependency cycle once, found by depth-first search."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for dep in graph.get(node, []):
+            if state.get(dep) == 1:
+                found.append(path[path.index(dep):])
+            elif dep not in state:
+                visit(dep)
+        path.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node)
+    return found
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    unique = []
+    for problem in problems:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            unique.append(problem)
+    return unique

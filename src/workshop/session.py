@@ -1,0 +1,245 @@
+"""A workshop session: who took part, what the room answered, voted and decided.
+
+Pure pydantic models; the store returns them and the analysis reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from workshop.questionnaire import MAX_LEVEL, QuestionBank
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Level = Annotated[int, Field(ge=0, le=MAX_LEVEL)]
+
+# Notes and evidence are free text typed live; cap them so a stray paste of a
+# whole document cannot bloat the store or the exports.
+MAX_TEXT = 20_000
+
+
+class AnswerStatus(StrEnum):
+    LEVEL = "level"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "na"
+
+
+class Confidence(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class SessionStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Decision(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Participant(_Model):
+    id: int | None = None
+    name: Name
+    role: str = ""
+
+    @classmethod
+    def parse(cls, spec: str) -> Participant:
+        """'Name:role' as typed on the command line; the role is optional."""
+        name, _, role = spec.partition(":")
+        return cls(name=name, role=role.strip())
+
+
+class Answer(_Model):
+    question_id: str
+    status: AnswerStatus | None = None  # None: notes or flags only, not answered yet
+    level: Level | None = None
+    reason: str = ""  # why not applicable, or why the room settled on this level after a vote
+    evidence: str = ""
+    confidence: Confidence | None = None
+    note: str = ""
+    private_note: str = ""
+    flagged: bool = False
+    answered_by: str = ""
+    updated_at: dt.datetime | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.status is not None
+
+    @property
+    def score_level(self) -> int | None:
+        """The level the analysis scores: unknown counts as 0, not-applicable drops out."""
+        if self.status is AnswerStatus.LEVEL:
+            return self.level
+        if self.status is AnswerStatus.UNKNOWN:
+            return 0
+        return None
+
+    def describe(self) -> str:
+        if self.status is AnswerStatus.LEVEL:
+            return str(self.level)
+        if self.status is AnswerStatus.UNKNOWN:
+            return "unknown"
+        if self.status is AnswerStatus.NOT_APPLICABLE:
+            return "n/a"
+        return "-"
+
+
+class AnswerChange(_Model):
+    """A partial update to one answer: fields left unset keep their stored value."""
+
+    status: AnswerStatus | None = None
+    level: Level | None = None
+    reason: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
+    evidence: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
+    confidence: Confidence | None = None
+    note: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
+    private_note: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
+    flagged: bool | None = None
+    answered_by: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AnswerChange:
+        if self.status is AnswerStatus.LEVEL and self.level is None:
+            raise ValueError("a level from 0 to 4 is required")
+        if self.status is AnswerStatus.NOT_APPLICABLE and not (self.reason or "").strip():
+            raise ValueError("not applicable needs a reason")
+        if self.level is not None and self.status not in (None, AnswerStatus.LEVEL):
+            raise ValueError("a level goes with status 'level' only")
+        return self
+
+    @classmethod
+    def from_level_text(cls, text: str, reason: str | None = None, **fields) -> AnswerChange:
+        """'0'-'4', 'unknown' or 'na' as typed by a facilitator."""
+        value = text.strip().lower()
+        if value in {"u", "unknown", "?"}:
+            return cls(status=AnswerStatus.UNKNOWN, reason=reason, **fields)
+        if value in {"na", "n/a", "x"}:
+            return cls(status=AnswerStatus.NOT_APPLICABLE, reason=reason, **fields)
+        if value.isdigit() and int(value) <= MAX_LEVEL:
+            return cls(status=AnswerStatus.LEVEL, level=int(value), reason=reason, **fields)
+        raise ValueError(f"level must be 0-4, 'unknown' or 'na', not '{text}'")
+
+    def apply(self, answer: Answer) -> Answer:
+        changes = self.model_dump(exclude_unset=True)
+        if "status" in changes and changes["status"] is not AnswerStatus.LEVEL:
+            changes["level"] = None
+        return answer.model_copy(update=changes)
+
+
+class Vote(_Model):
+    question_id: str
+    participant_id: int
+    level: Level
+
+
+class ActionDecision(_Model):
+    action_id: str
+    decision: Decision
+    owner_name: str = ""
+    due_date: dt.date | None = None
+    note: str = ""
+
+
+class HistoryEntry(_Model):
+    question_id: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: dt.datetime
+
+
+class NewSession(_Model):
+    """What a facilitator fills in to start a workshop (validated before anything is stored)."""
+
+    organisation: Name
+    initiative: Name
+    facilitator: Name
+    date: dt.date = Field(default_factory=dt.date.today)
+    participants: tuple[Participant, ...] = ()
+    sets: tuple[str, ...] = Field(min_length=1)
+    time_boxes: dict[str, int] = Field(default_factory=dict)  # set id -> minutes
+
+    @field_validator("time_boxes")
+    @classmethod
+    def _positive_minutes(cls, value: dict[str, int]) -> dict[str, int]:
+        for set_id, minutes in value.items():
+            if not 0 < minutes <= 600:
+                raise ValueError(f"time box for '{set_id}' must be 1-600 minutes")
+        return value
+
+    @field_validator("participants")
+    @classmethod
+    def _unique_names(cls, value: tuple[Participant, ...]) -> tuple[Participant, ...]:
+        names = [p.name.casefold() for p in value]
+        if len(names) != len(set(names)):
+            raise ValueError("participant names must be unique")
+        return value
+
+
+class SessionSummary(_Model):
+    id: int
+    organisation: str
+    initiative: str
+    facilitator: str
+    date: dt.date
+    status: SessionStatus
+    sets: tuple[str, ...]
+    answered: int
+    total: int
+    created_at: dt.datetime
+
+
+class Session(_Model):
+    """Everything recorded for one workshop, with the questionnaire as it was when it began."""
+
+    id: int
+    organisation: str
+    initiative: str
+    facilitator: str
+    date: dt.date
+    status: SessionStatus
+    sets: tuple[str, ...]
+    bank: QuestionBank  # the snapshot taken when the session was created
+    participants: tuple[Participant, ...] = ()
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    votes: tuple[Vote, ...] = ()
+    decisions: dict[str, ActionDecision] = Field(default_factory=dict)
+    targets: dict[str, int] = Field(default_factory=dict)  # per-session target overrides
+    time_boxes: dict[str, int] = Field(default_factory=dict)
+    elapsed: dict[str, int] = Field(default_factory=dict)  # set id -> seconds spent
+    position: str | None = None  # question the facilitator was on
+    created_at: dt.datetime | None = None
+
+    def answer(self, question_id: str) -> Answer:
+        return self.answers.get(question_id) or Answer(question_id=question_id)
+
+    def target(self, question_id: str) -> int:
+        if question_id in self.targets:
+            return self.targets[question_id]
+        question = self.bank.question(question_id)
+        return question.target if question else MAX_LEVEL
+
+    def votes_for(self, question_id: str) -> list[Vote]:
+        return [v for v in self.votes if v.question_id == question_id]
+
+    def participant_name(self, participant_id: int) -> str:
+        return next((p.name for p in self.participants if p.id == participant_id), f"#{participant_id}")
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for q in self.bank.questions() if self.answer(q.id).answered)
+
+    @property
+    def total(self) -> int:
+        return len(self.bank.questions())
