@@ -178,7 +178,7 @@ class Problem:
             parts.append(self.item)
         if self.field:
             parts.append(self.field)
-        return ": ".join(parts + [self.message])
+        return ": ".join([*parts, self.message])
 
 
 @dataclass
@@ -331,7 +331,7 @@ def _cross_check(loaded: list[_Loaded]) -> list[Problem]:
     graph = {a.id: [d for d in a.depends_on if d in actions] for _, a in actions.values()}
     for cycle in _cycles(graph):
         item, _ = actions[cycle[0]]
-        problems.append(item.problem(cycle[0], "depends_on", "dependency cycle: " + " -> ".join(cycle + [cycle[0]])))
+        problems.append(item.problem(cycle[0], "depends_on", "dependency cycle: " + " -> ".join([*cycle, cycle[0]])))
     return _dedupe(problems)
 
 

@@ -120,14 +120,15 @@ class AnswerChange(_Model):
 
     @classmethod
     def from_level_text(cls, text: str, reason: str | None = None, **fields) -> AnswerChange:
-        """'0'-'4', 'unknown' or 'na' as typed by a facilitator."""
+        """'0'-'4', 'unknown' or 'na' as typed by a facilitator; None fields are left unset."""
+        given = {k: v for k, v in {"reason": reason, **fields}.items() if v is not None}
         value = text.strip().lower()
         if value in {"u", "unknown", "?"}:
-            return cls(status=AnswerStatus.UNKNOWN, reason=reason, **fields)
+            return cls(status=AnswerStatus.UNKNOWN, **given)
         if value in {"na", "n/a", "x"}:
-            return cls(status=AnswerStatus.NOT_APPLICABLE, reason=reason, **fields)
+            return cls(status=AnswerStatus.NOT_APPLICABLE, **given)
         if value.isdigit() and int(value) <= MAX_LEVEL:
-            return cls(status=AnswerStatus.LEVEL, level=int(value), reason=reason, **fields)
+            return cls(status=AnswerStatus.LEVEL, level=int(value), **given)
         raise ValueError(f"level must be 0-4, 'unknown' or 'na', not '{text}'")
 
     def apply(self, answer: Answer) -> Answer:

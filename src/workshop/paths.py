@@ -1,0 +1,30 @@
+"""Where workshop keeps its files: the database and the user's own question sets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "workshop"
+DB_ENV = "WORKSHOP_DB"
+QUESTIONNAIRES_ENV = "WORKSHOP_QUESTIONNAIRES"
+
+
+def default_db_path() -> Path:
+    """`WORKSHOP_DB` if set, else `workshop.db` in the user's data folder."""
+    if value := os.environ.get(DB_ENV):
+        return Path(value).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "workshop.db"
+
+
+def user_questionnaire_dir() -> Path:
+    """`WORKSHOP_QUESTIONNAIRES` if set, else `questionnaires/` in the user's config folder."""
+    if value := os.environ.get(QUESTIONNAIRES_ENV):
+        return Path(value).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "questionnaires"
+
+
+def default_export_dir() -> Path:
+    return Path.cwd() / "exports"

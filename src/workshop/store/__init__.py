@@ -1,0 +1,6 @@
+"""The local SQLite store (sqlite-utils). Knows nothing of the UI."""
+
+from workshop.store.connection import StoreError
+from workshop.store.repository import Draft, NotFound, Store
+
+__all__ = ["Draft", "NotFound", "Store", "StoreError"]

@@ -1,0 +1,379 @@
+"""Reads and writes of workshops. Takes and returns the models of `workshop.session`.
+
+Every write is its own `BEGIN IMMEDIATE ... COMMIT`: when a method returns, what
+it wrote is on disk (synchronous=FULL), and a second process writing the same
+file waits its turn instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workshop.questionnaire import QuestionBank
+from workshop.session import (
+    ActionDecision,
+    Answer,
+    AnswerChange,
+    HistoryEntry,
+    NewSession,
+    Participant,
+    Session,
+    SessionStatus,
+    SessionSummary,
+    Vote,
+)
+from workshop.store.connection import StoreError, immediate, open_database
+
+# Answer columns whose changes are kept in the append-only history.
+TRACKED_FIELDS = (
+    "status", "level", "reason", "evidence", "confidence", "note", "private_note", "flagged",
+)
+
+
+class NotFound(StoreError):
+    """An id that names no session, question, participant or action."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    question_id: str
+    field: str
+    text: str
+    saved_at: dt.datetime
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+class Store:
+    def __init__(self, db: Database, path: Path | None = None):
+        self.db = db
+        self.path = path
+        self._banks: dict[str, QuestionBank] = {}  # snapshots never change: safe to cache
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        return cls(open_database(Path(path)), Path(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- sessions -----------------------------------------------------------
+
+    def create_session(self, new: NewSession, bank: QuestionBank) -> int:
+        chosen = bank.subset(new.sets)
+        missing = [s for s in new.sets if s not in chosen.set_ids()]
+        if missing:
+            raise NotFound(f"unknown question set '{missing[0]}' (known: {', '.join(bank.set_ids())})")
+        content = chosen.model_dump_json()
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        now = _now()
+        with immediate(self.db):
+            self.db.execute(
+                "INSERT OR IGNORE INTO snapshots (hash, content, created_at) VALUES (?, ?, ?)",
+                [digest, content, now],
+            )
+            session_id = self.db["sessions"].insert(
+                {
+                    "organisation": new.organisation,
+                    "initiative": new.initiative,
+                    "facilitator": new.facilitator,
+                    "date": new.date.isoformat(),
+                    "status": SessionStatus.ACTIVE.value,
+                    "sets": json.dumps(list(new.sets)),
+                    "snapshot": digest,
+                    "question_count": len(chosen.questions()),
+                    "time_boxes": json.dumps(new.time_boxes),
+                    "position": None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ).last_pk
+            for participant in new.participants:
+                self.db["participants"].insert(
+                    {"session_id": session_id, "name": participant.name, "role": participant.role}
+                )
+        self._banks[digest] = chosen
+        return int(session_id)
+
+    def list_sessions(self, include_archived: bool = True) -> list[SessionSummary]:
+        where = "" if include_archived else "WHERE s.status = 'active'"
+        rows = self.db.execute(
+            f"""
+            SELECT s.id, s.organisation, s.initiative, s.facilitator, s.date, s.status, s.sets,
+                   s.question_count, s.created_at,
+                   (SELECT count(*) FROM answers a
+                     WHERE a.session_id = s.id AND a.status IS NOT NULL) AS answered
+            FROM sessions s {where}
+            ORDER BY s.date DESC, s.id DESC
+            """
+        ).fetchall()
+        return [
+            SessionSummary(
+                id=r[0], organisation=r[1], initiative=r[2], facilitator=r[3], date=r[4], status=r[5],
+                sets=tuple(json.loads(r[6])), total=r[7], created_at=r[8], answered=r[9],
+            )
+            for r in rows
+        ]
+
+    def load_session(self, session_id: int) -> Session:
+        row = self._session_row(session_id)
+        sid = row["id"]
+        participants = tuple(
+            Participant(id=p["id"], name=p["name"], role=p["role"] or "")
+            for p in self.db["participants"].rows_where("session_id = ?", [sid], order_by="id")
+        )
+        answers = {
+            a["question_id"]: _answer(a)
+            for a in self.db["answers"].rows_where("session_id = ?", [sid])
+        }
+        votes = tuple(
+            Vote(question_id=v["question_id"], participant_id=v["participant_id"], level=v["level"])
+            for v in self.db["votes"].rows_where("session_id = ?", [sid], order_by="question_id, participant_id")
+        )
+        decisions = {
+            d["action_id"]: ActionDecision(
+                action_id=d["action_id"], decision=d["decision"], owner_name=d["owner_name"] or "",
+                due_date=d["due_date"], note=d["note"] or "",
+            )
+            for d in self.db["decisions"].rows_where("session_id = ?", [sid])
+        }
+        targets = {t["question_id"]: t["target"] for t in self.db["targets"].rows_where("session_id = ?", [sid])}
+        elapsed = {
+            c["set_id"]: c["elapsed_seconds"] for c in self.db["set_clocks"].rows_where("session_id = ?", [sid])
+        }
+        return Session(
+            id=sid,
+            organisation=row["organisation"],
+            initiative=row["initiative"],
+            facilitator=row["facilitator"],
+            date=row["date"],
+            status=row["status"],
+            sets=tuple(json.loads(row["sets"])),
+            bank=self._bank(row["snapshot"]),
+            participants=participants,
+            answers=answers,
+            votes=votes,
+            decisions=decisions,
+            targets=targets,
+            time_boxes=json.loads(row["time_boxes"] or "{}"),
+            elapsed=elapsed,
+            position=row["position"],
+            created_at=row["created_at"],
+        )
+
+    def earlier_session(self, session: Session) -> Session | None:
+        """The latest earlier workshop on the same organisation and initiative, for re-assessment."""
+        row = self.db.execute(
+            """
+            SELECT id FROM sessions
+            WHERE organisation = ? COLLATE NOCASE AND initiative = ? COLLATE NOCASE AND id != ?
+              AND (date < ? OR (date = ? AND id < ?))
+            ORDER BY date DESC, id DESC LIMIT 1
+            """,
+            [session.organisation, session.initiative, session.id, session.date.isoformat(),
+             session.date.isoformat(), session.id],
+        ).fetchone()
+        return self.load_session(row[0]) if row else None
+
+    def set_status(self, session_id: int, status: SessionStatus) -> None:
+        self._session_row(session_id)
+        with immediate(self.db):
+            self.db["sessions"].update(session_id, {"status": status.value, "updated_at": _now()})
+
+    def set_position(self, session_id: int, question_id: str) -> None:
+        self._check_question(session_id, question_id)
+        with immediate(self.db):
+            self.db["sessions"].update(session_id, {"position": question_id})
+
+    # --- answers, votes, decisions, targets -----------------------------------
+
+    def record_answer(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
+        """Apply a change to one answer and commit it, with its history, before returning."""
+        self._check_question(session_id, question_id)
+        key = [session_id, question_id]
+        with immediate(self.db):
+            row = self._one("SELECT * FROM answers WHERE session_id = ? AND question_id = ?", key)
+            old = _answer(row) if row else Answer(question_id=question_id)
+            now = dt.datetime.now(dt.UTC)
+            new = change.apply(old).model_copy(update={"updated_at": now})
+            stored = _answer_row(session_id, new)
+            self.db["answers"].upsert(stored, pk=("session_id", "question_id"))
+            old_row = _answer_row(session_id, old)
+            for field in TRACKED_FIELDS:
+                if old_row[field] != stored[field]:
+                    self.db["answer_history"].insert(
+                        {
+                            "session_id": session_id,
+                            "question_id": question_id,
+                            "field": field,
+                            "old_value": _text(old_row[field]),
+                            "new_value": _text(stored[field]),
+                            "changed_at": now.isoformat(),
+                        }
+                    )
+            self.db["sessions"].update(session_id, {"updated_at": now.isoformat()})
+        return new
+
+    def record_vote(self, session_id: int, question_id: str, participant: str | int, level: int) -> Vote:
+        """One participant's level for a question; a second vote replaces the first."""
+        self._check_question(session_id, question_id)
+        participant_id = self._participant_id(session_id, participant)
+        vote = Vote(question_id=question_id, participant_id=participant_id, level=level)
+        with immediate(self.db):
+            self.db["votes"].upsert(
+                {**vote.model_dump(), "session_id": session_id, "voted_at": _now()},
+                pk=("session_id", "question_id", "participant_id"),
+            )
+        return vote
+
+    def clear_votes(self, session_id: int, question_id: str) -> None:
+        self._check_question(session_id, question_id)
+        with immediate(self.db):
+            self.db.execute("DELETE FROM votes WHERE session_id = ? AND question_id = ?", [session_id, question_id])
+
+    def decide(self, session_id: int, decision: ActionDecision) -> None:
+        if decision.action_id not in self.bank(session_id).actions():
+            raise NotFound(f"session {session_id} has no action '{decision.action_id}'")
+        with immediate(self.db):
+            self.db["decisions"].upsert(
+                {
+                    "session_id": session_id,
+                    "action_id": decision.action_id,
+                    "decision": decision.decision.value,
+                    "owner_name": decision.owner_name,
+                    "due_date": decision.due_date.isoformat() if decision.due_date else None,
+                    "note": decision.note,
+                    "decided_at": _now(),
+                },
+                pk=("session_id", "action_id"),
+            )
+
+    def set_target(self, session_id: int, question_id: str, target: int | None) -> None:
+        """Raise or lower one question's target for this session; None restores the default."""
+        self._check_question(session_id, question_id)
+        with immediate(self.db):
+            if target is None:
+                self.db.execute(
+                    "DELETE FROM targets WHERE session_id = ? AND question_id = ?", [session_id, question_id]
+                )
+            else:
+                self.db["targets"].upsert(
+                    {"session_id": session_id, "question_id": question_id, "target": target},
+                    pk=("session_id", "question_id"),
+                )
+
+    def history(self, session_id: int) -> list[HistoryEntry]:
+        self._session_row(session_id)
+        return [
+            HistoryEntry(
+                question_id=h["question_id"], field=h["field"], old_value=h["old_value"],
+                new_value=h["new_value"], changed_at=h["changed_at"],
+            )
+            for h in self.db["answer_history"].rows_where("session_id = ?", [session_id], order_by="id")
+        ]
+
+    # --- drafts and clocks -----------------------------------------------------
+
+    def save_draft(self, session_id: int, question_id: str, field: str, text: str) -> None:
+        with immediate(self.db):
+            self.db["drafts"].upsert(
+                {"session_id": session_id, "question_id": question_id, "field": field, "text": text,
+                 "saved_at": _now()},
+                pk=("session_id", "question_id", "field"),
+            )
+
+    def drafts(self, session_id: int) -> list[Draft]:
+        return [
+            Draft(d["question_id"], d["field"], d["text"], dt.datetime.fromisoformat(d["saved_at"]))
+            for d in self.db["drafts"].rows_where("session_id = ?", [session_id], order_by="saved_at")
+        ]
+
+    def discard_draft(self, session_id: int, question_id: str, field: str) -> None:
+        with immediate(self.db):
+            self.db.execute(
+                "DELETE FROM drafts WHERE session_id = ? AND question_id = ? AND field = ?",
+                [session_id, question_id, field],
+            )
+
+    def add_elapsed(self, session_id: int, set_id: str, seconds: int) -> None:
+        with immediate(self.db):
+            self.db.execute(
+                """
+                INSERT INTO set_clocks (session_id, set_id, elapsed_seconds) VALUES (?, ?, ?)
+                ON CONFLICT (session_id, set_id) DO UPDATE SET elapsed_seconds = elapsed_seconds + excluded.elapsed_seconds
+                """,
+                [session_id, set_id, seconds],
+            )
+
+    # --- helpers -------------------------------------------------------------------
+
+    def bank(self, session_id: int) -> QuestionBank:
+        return self._bank(self._session_row(session_id)["snapshot"])
+
+    def _bank(self, digest: str) -> QuestionBank:
+        if digest not in self._banks:
+            row = self.db.execute("SELECT content FROM snapshots WHERE hash = ?", [digest]).fetchone()
+            self._banks[digest] = QuestionBank.model_validate_json(row[0])
+        return self._banks[digest]
+
+    def _session_row(self, session_id: int) -> dict[str, Any]:
+        row = self._one("SELECT * FROM sessions WHERE id = ?", [session_id])
+        if row is None:
+            raise NotFound(f"no workshop with id {session_id} (see 'workshop list')")
+        return row
+
+    def _check_question(self, session_id: int, question_id: str) -> None:
+        if self.bank(session_id).question(question_id) is None:
+            raise NotFound(f"workshop {session_id} has no question '{question_id}' (see 'workshop questions')")
+
+    def _participant_id(self, session_id: int, participant: str | int) -> int:
+        for p in self.db["participants"].rows_where("session_id = ?", [session_id]):
+            if str(p["id"]) == str(participant) or p["name"].casefold() == str(participant).strip().casefold():
+                return p["id"]
+        raise NotFound(f"workshop {session_id} has no participant '{participant}'")
+
+    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        cursor = self.db.execute(sql, params)
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
+
+
+def _answer(row: dict[str, Any]) -> Answer:
+    return Answer(
+        question_id=row["question_id"],
+        status=row["status"],
+        level=row["level"],
+        reason=row["reason"] or "",
+        evidence=row["evidence"] or "",
+        confidence=row["confidence"],
+        note=row["note"] or "",
+        private_note=row["private_note"] or "",
+        flagged=bool(row["flagged"]),
+        answered_by=row["answered_by"] or "",
+        updated_at=row["updated_at"],
+    )
+
+
+def _answer_row(session_id: int, answer: Answer) -> dict[str, Any]:
+    data = answer.model_dump(mode="json")
+    data["flagged"] = int(answer.flagged)
+    return {"session_id": session_id, **data}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
