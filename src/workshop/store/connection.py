@@ -83,7 +83,7 @@ def _inspect(path: Path) -> list[str]:
     if header != SQLITE_HEADER:
         raise StoreError(f"{path} is not a workshop database (not a SQLite file); it was left untouched")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _read_only(path)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read {path}: {exc}") from None
     try:
@@ -117,6 +117,18 @@ def _inspect(path: Path) -> list[str]:
     return [name for name in known if name not in applied]
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file or leave files beside it.
+
+    With no WAL left over, `immutable=1` reads without creating -wal or -shm
+    files. A WAL left by a crash holds committed pages the check must see, so
+    then the file is opened read-only instead (SQLite may create its -shm).
+    """
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+
+
 def _damaged(path: Path, detail: str) -> str:
     backups = sorted(path.parent.glob(f"{path.name}.bak-*"))
     hint = f"; the last backup is {backups[-1]}" if backups else "; no backup was found"
@@ -127,7 +139,7 @@ def backup_before_migration(path: Path, first_pending: str) -> Path:
     """Copy the file (consistently, through SQLite's backup API) before a migration runs."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.bak-{stamp}-before-{first_pending}")
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    source = _read_only(path)
     dest = sqlite3.connect(str(target))
     try:
         source.backup(dest)

@@ -1,0 +1,168 @@
+"""The scriptable CLI, driven as a subprocess: output, exit status, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import FIXTURE_SETS, run_cli
+
+
+def cli(*args, db):
+    return run_cli("--questionnaires", str(FIXTURE_SETS), *args, db=db)
+
+
+@pytest.fixture
+def workshop_id(db_path) -> str:
+    result = cli("new", "--org", "Acme", "--initiative", "Claims triage", "--facilitator", "Ann",
+                 "--participant", "Bo:IT lead", "--participant", "Cy:Claims manager", "--sets", "pilot,ops",
+                 "--date", "2026-11-20", db=db_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def assert_one_line_error(result, status: int, fragment: str):
+    assert result.returncode == status
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("workshop: error: ")
+    assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_new_prints_the_id_and_list_shows_progress(db_path, workshop_id):
+    assert workshop_id == "1"
+    assert cli("answer", workshop_id, "pilot.kpi", "2", db=db_path).stdout == "saved pilot.kpi = 2\n"
+    listing = json.loads(cli("list", "--json", db=db_path).stdout)
+    assert [(s["organisation"], s["initiative"], s["date"], s["answered"], s["total"]) for s in listing] == [
+        ("Acme", "Claims triage", "2026-11-20", 1, 5)
+    ]
+    text = cli("list", db=db_path).stdout
+    assert "Claims triage" in text and "1/5" in text
+
+
+def test_answer_with_every_option_then_show(db_path, workshop_id):
+    result = cli("answer", workshop_id, "pilot.kpi", "3", "--note", "KPIs signed", "--private-note", "CFO wavers",
+                 "--evidence", "minutes of 3 Nov", "--confidence", "low", "--flag", db=db_path)
+    assert result.returncode == 0, result.stderr
+    cli("answer", workshop_id, "ops.backout", "na", "--reason", "read-only advisory tool", db=db_path)
+    cli("answer", workshop_id, "ops.monitoring", "unknown", db=db_path)
+    shown = json.loads(cli("show", workshop_id, "--json", db=db_path).stdout)
+    kpi = shown["answers"]["pilot.kpi"]
+    assert (kpi["level"], kpi["note"], kpi["private_note"], kpi["evidence"], kpi["confidence"], kpi["flagged"],
+            kpi["answered_by"]) == (3, "KPIs signed", "CFO wavers", "minutes of 3 Nov", "low", True, "Ann")
+    assert shown["answers"]["ops.backout"]["status"] == "na"
+    assert shown["answers"]["ops.monitoring"]["status"] == "unknown"
+    table = cli("show", workshop_id, db=db_path).stdout
+    assert "Answered 3 of 5" in table and "n/a" in table and "unknown" in table
+
+
+def test_vote_by_participant_name(db_path, workshop_id):
+    assert cli("vote", workshop_id, "pilot.kpi", "Bo", "1", db=db_path).returncode == 0
+    assert cli("vote", workshop_id, "pilot.kpi", "cy", "4", db=db_path).returncode == 0
+    shown = json.loads(cli("show", workshop_id, "--json", db=db_path).stdout)
+    assert sorted(v["level"] for v in shown["votes"]) == [1, 4]
+
+
+def test_questions_lists_the_bank(db_path):
+    rows = json.loads(cli("questions", "--set", "pilot", "--json", db=db_path).stdout)
+    assert [r["id"] for r in rows] == ["pilot.kpi", "pilot.baseline", "pilot.sponsor"]
+    assert rows[0] == {"id": "pilot.kpi", "set": "pilot", "section": "Value",
+                       "prompt": "Are the success measures agreed?", "weight": 3, "target": 3, "gate": True,
+                       "actions": 2}
+
+
+def test_decide_and_target_and_archive(db_path, workshop_id):
+    assert cli("decide", workshop_id, "pilot.kpi.define", "accepted", "--owner", "Dana", "--due", "2026-12-15",
+               db=db_path).returncode == 0
+    assert cli("target", workshop_id, "pilot.kpi", "4", db=db_path).returncode == 0
+    shown = json.loads(cli("show", workshop_id, "--json", db=db_path).stdout)
+    assert shown["decisions"]["pilot.kpi.define"]["due_date"] == "2026-12-15"
+    assert shown["targets"] == {"pilot.kpi": 4}
+    assert cli("archive", workshop_id, db=db_path).stdout == "workshop 1 is archived\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "fragment"),
+    [
+        (["answer", "99", "pilot.kpi", "2"], 1, "no workshop with id 99"),
+        (["answer", "1", "pilot.nope", "2"], 1, "no question 'pilot.nope'"),
+        (["answer", "1", "pilot.kpi", "7"], 2, "level must be 0-4, 'unknown' or 'na', not '7'"),
+        (["answer", "1", "pilot.kpi", "na"], 2, "not applicable needs a reason"),
+        (["answer", "abc", "pilot.kpi", "2"], 2, "a workshop id is a number"),
+        (["answer", "1", "pilot.kpi"], 2, "the following arguments are required: LEVEL"),
+        (["answer", "1", "pilot.kpi", "2", "--confidence", "total"], 2, "invalid choice: 'total'"),
+        (["vote", "1", "pilot.kpi", "Zed", "2"], 1, "no participant 'Zed'"),
+        (["vote", "1", "pilot.kpi", "Bo", "9"], 2, "invalid choice: 9"),
+        (["decide", "1", "pilot.nope", "accepted"], 1, "no action 'pilot.nope'"),
+        (["target", "1", "pilot.kpi", "9"], 2, "a target is 1-4 or 'default'"),
+        (["new", "--org", "A", "--initiative", "B"], 2, "the following arguments are required: --facilitator"),
+        (["new", "--org", " ", "--initiative", "B", "--facilitator", "C"], 2, "organisation"),
+        (["new", "--org", "A", "--initiative", "B", "--facilitator", "C", "--sets", "pilot,nope"], 1,
+         "unknown question set 'nope'"),
+        (["show", "5"], 1, "no workshop with id 5"),
+        (["questions", "--set", "nope"], 2, "unknown question set 'nope'"),
+        (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_input_is_one_line_with_an_exit_status(db_path, workshop_id, args, status, fragment):
+    assert_one_line_error(cli(*args, db=db_path), status, fragment)
+
+
+def test_foreign_database_file_is_refused_untouched(tmp_path):
+    png = tmp_path / "holiday.db"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    before = png.read_bytes()
+    assert_one_line_error(run_cli("--db", str(png), "list"), 1, "not a workshop database")
+    assert png.read_bytes() == before
+
+
+def test_db_option_and_environment_variable_choose_the_file(tmp_path):
+    env_db = tmp_path / "from-env.db"
+    option_db = tmp_path / "from-option.db"
+    run_cli("--questionnaires", str(FIXTURE_SETS), "--db", str(option_db), "new", "--org", "A", "--initiative", "B",
+            "--facilitator", "C", "--sets", "pilot", db=env_db)
+    assert option_db.exists() and not env_db.exists()
+    run_cli("--questionnaires", str(FIXTURE_SETS), "new", "--org", "A", "--initiative", "B", "--facilitator", "C",
+            "--sets", "pilot", db=env_db)
+    assert env_db.exists()
+
+
+def test_validate_builtin_sets_pass():
+    result = run_cli("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok: 4 file(s), 4 set(s)")
+
+
+def test_validate_reports_every_problem_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text((FIXTURE_SETS / "pilot.toml").read_text().replace("weight = 3", "weight = 9")
+                   .replace('depends_on = ["pilot.kpi.define"]', 'depends_on = ["ghost"]', 1))
+    broken = tmp_path / "broken.toml"
+    broken.write_text("id = [\n")
+    result = run_cli("validate", str(bad), str(broken))
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert any(line.startswith(f"{bad}:") and "pilot.kpi: weight:" in line for line in lines)
+    assert any(line.startswith(f"{broken}:") and "not valid TOML" in line for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_user_questionnaire_folder_is_loaded_beside_the_builtin_sets(tmp_path):
+    user_dir = tmp_path / "mine"
+    user_dir.mkdir()
+    (user_dir / "ops.toml").write_text((FIXTURE_SETS / "ops.toml").read_text())
+    (user_dir / "pilot.toml").write_text((FIXTURE_SETS / "pilot.toml").read_text())
+    result = run_cli("questions", "--json", env={"WORKSHOP_QUESTIONNAIRES": str(user_dir)})
+    sets = {row["set"] for row in json.loads(result.stdout)}
+    assert sets == {"business", "technical", "organizational", "risk", "pilot", "ops"}
+
+
+def test_a_broken_user_set_is_named_in_one_line(tmp_path, db_path):
+    user_dir = tmp_path / "mine"
+    user_dir.mkdir()
+    (user_dir / "mine.toml").write_text("id = 'x'\n")
+    result = run_cli("questions", env={"WORKSHOP_QUESTIONNAIRES": str(user_dir)})
+    assert_one_line_error(result, 1, "mine.toml")

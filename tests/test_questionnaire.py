@@ -1,0 +1,131 @@
+"""The question set format: loading, and `validate` reporting every problem in one line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from workshop.questionnaire import builtin_dir, load_paths
+
+from helpers import FIXTURE_SETS
+
+VALID = (FIXTURE_SETS / "pilot.toml").read_text()
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def problems_for(*paths: Path) -> list[str]:
+    return [str(p) for p in load_paths(list(paths)).problems]
+
+
+def test_fixture_sets_load_with_questions_in_file_order(bank):
+    assert bank.set_ids() == ["ops", "pilot"]
+    assert [q.id for q in bank.get_set("pilot").questions()] == ["pilot.kpi", "pilot.baseline", "pilot.sponsor"]
+    located = bank.locate("pilot.sponsor")
+    assert (located.set.id, located.section.title) == ("pilot", "People")
+
+
+def test_builtin_folder_is_found_from_a_checkout_or_the_wheel():
+    assert any(builtin_dir().glob("*.toml"))
+
+
+def test_toml_syntax_error_names_file_and_line(tmp_path):
+    path = write(tmp_path, "broken.toml", 'id = "x"\ntitle = "X"\nversion = \n')
+    [problem] = problems_for(path)
+    assert problem.startswith(f"{path}:3: not valid TOML")
+
+
+def test_schema_problems_name_question_field_and_line(tmp_path):
+    text = VALID.replace("weight = 3", "weight = 5", 1).replace('target = 3\ngate = true\n\n[[sections.questions.actions]]\nid = "pilot.kpi.define"', 'target = 0\ngate = true\n\n[[sections.questions.actions]]\nid = "pilot.kpi.define"', 1)
+    path = write(tmp_path, "bad.toml", text)
+    found = problems_for(path)
+    line = text.splitlines().index('id = "pilot.kpi"') + 1
+    assert f"{path}:{line}: pilot.kpi: weight: Input should be less than or equal to 3" in found
+    assert f"{path}:{line}: pilot.kpi: target: Input should be greater than or equal to 1" in found
+
+
+def test_missing_level_descriptor_is_reported(tmp_path):
+    text = VALID.replace('"Tracked continuously."]', "]")
+    found = problems_for(write(tmp_path, "four.toml", text))
+    assert any("pilot.baseline: levels: needs exactly 5 level descriptors (0-4), found 4" in p for p in found)
+
+
+def test_repeated_level_descriptors_are_reported(tmp_path):
+    text = VALID.replace('"Estimated."', '"No baseline."')
+    found = problems_for(write(tmp_path, "same.toml", text))
+    assert any("pilot.baseline: levels: level descriptors must differ" in p for p in found)
+
+
+def test_unknown_field_and_missing_field(tmp_path):
+    text = VALID.replace('effort = "M"', 'effort = "M"\ncolour = "red"').replace('owner = "Sponsor"\n', "")
+    found = problems_for(write(tmp_path, "fields.toml", text))
+    assert any("pilot.baseline.measure: colour: unknown field" in p for p in found)
+    assert any("pilot.kpi.define: owner: required field is missing" in p for p in found)
+
+
+def test_bad_effort_and_horizon(tmp_path):
+    text = VALID.replace('effort = "M"', 'effort = "XL"').replace('horizon = "before-go-live"\napplies_below = 3\n\n[[sections]]', 'horizon = "someday"\napplies_below = 3\n\n[[sections]]')
+    found = problems_for(write(tmp_path, "enum.toml", text))
+    assert any("pilot.baseline.measure: effort:" in p for p in found)
+
+
+def test_ids_must_be_unique_across_files(tmp_path):
+    first = write(tmp_path, "a.toml", VALID)
+    second = write(tmp_path, "b.toml", VALID.replace('id = "pilot"', 'id = "pilot2"', 1))
+    found = problems_for(first, second)
+    assert any(p.startswith(f"{second}:") and "pilot.kpi: id: id is not unique (already used in" in p for p in found)
+
+
+def test_depends_on_must_name_an_existing_action(tmp_path):
+    text = VALID.replace('depends_on = ["pilot.kpi.define"]', 'depends_on = ["pilot.nope"]', 1)
+    found = problems_for(write(tmp_path, "dep.toml", text))
+    assert any("pilot.kpi.signoff: depends_on: depends on unknown action 'pilot.nope'" in p for p in found)
+
+
+def test_dependency_cycle_is_reported(tmp_path):
+    text = VALID.replace(
+        'applies_below = 2\n', 'applies_below = 2\ndepends_on = ["pilot.baseline.measure"]\n', 1
+    )
+    found = problems_for(write(tmp_path, "cycle.toml", text))
+    assert any("depends_on: dependency cycle: pilot.kpi.define -> pilot.baseline.measure -> pilot.kpi.define" in p
+               for p in found), found
+
+
+def test_a_question_needs_at_least_one_action(tmp_path):
+    text = textwrap.dedent('''
+        id = "tiny"
+        title = "Tiny"
+        version = "1"
+        [[sections]]
+        id = "tiny.s"
+        title = "S"
+        [[sections.questions]]
+        id = "tiny.q"
+        prompt = "Q?"
+        guidance = "G."
+        levels = ["a", "b", "c", "d", "e"]
+        weight = 1
+        target = 2
+        actions = []
+    ''')
+    found = problems_for(write(tmp_path, "tiny.toml", text))
+    assert any("tiny.q: actions:" in p for p in found)
+
+
+def test_files_with_problems_are_kept_out_of_the_bank(tmp_path):
+    good = write(tmp_path, "good.toml", VALID)
+    bad = write(tmp_path, "bad.toml", "not toml at all [")
+    result = load_paths([good, bad])
+    assert result.bank.set_ids() == ["pilot"]
+    assert len(result.problems) == 1
+
+
+def test_unreadable_and_missing_files_are_problems_not_crashes(tmp_path):
+    binary = tmp_path / "image.toml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    found = problems_for(binary, tmp_path / "absent.toml")
+    assert found == [f"{binary}: cannot read file: UnicodeDecodeError", f"{tmp_path / 'absent.toml'}: no such file"]

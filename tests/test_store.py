@@ -1,0 +1,258 @@
+"""The store: answers committed with their history, snapshots, and refusing files it must not touch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from workshop.questionnaire import load_paths
+from workshop.session import ActionDecision, AnswerChange, AnswerStatus, NewSession, SessionStatus
+from workshop.store import NotFound, Store, StoreError
+from workshop.store.migrations import known_names, migrations
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_file_is_created_on_first_use_in_wal_mode_with_full_sync(tmp_path):
+    path = tmp_path / "deep" / "folder" / "w.db"
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert [m.name for m in migrations.applied(store.db)] == known_names()
+    assert path.exists()
+
+
+def test_answer_is_on_disk_when_record_answer_returns(store, session_id, db_path):
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("2", note="public"))
+    # A second, independent connection sees it: committed, not just buffered.
+    other = sqlite3.connect(db_path)
+    assert other.execute("SELECT level, note FROM answers").fetchall() == [(2, "public")]
+
+
+def test_partial_changes_keep_other_fields(store, session_id):
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("2", evidence="KPI sheet"))
+    store.record_answer(session_id, "pilot.kpi", AnswerChange(private_note="sponsor unsure"))
+    store.record_answer(session_id, "pilot.kpi", AnswerChange(flagged=True, confidence="low"))
+    answer = store.load_session(session_id).answer("pilot.kpi")
+    assert (answer.level, answer.evidence, answer.private_note, answer.flagged, answer.confidence.value) == (
+        2, "KPI sheet", "sponsor unsure", True, "low",
+    )
+
+
+def test_unknown_and_not_applicable(store, session_id):
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("3"))
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("unknown"))
+    store.record_answer(session_id, "ops.backout", AnswerChange.from_level_text("na", reason="batch only"))
+    session = store.load_session(session_id)
+    assert session.answer("pilot.kpi").status is AnswerStatus.UNKNOWN
+    assert session.answer("pilot.kpi").level is None
+    assert session.answer("ops.backout").reason == "batch only"
+    with pytest.raises(ValueError, match="needs a reason"):
+        AnswerChange.from_level_text("na")
+
+
+def test_every_change_is_appended_to_history(store, session_id):
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("1"))
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("3"))
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("3"))  # no change, no entry
+    levels = [(h.old_value, h.new_value) for h in store.history(session_id) if h.field == "level"]
+    assert levels == [(None, "1"), ("1", "3")]
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("UPDATE answer_history SET new_value = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("DELETE FROM answer_history")
+
+
+def test_progress_counts_answered_questions_only(store, session_id):
+    store.record_answer(session_id, "pilot.kpi", AnswerChange(note="just a note"))
+    store.record_answer(session_id, "ops.backout", AnswerChange.from_level_text("2"))
+    [summary] = store.list_sessions()
+    assert (summary.answered, summary.total) == (1, 5)
+
+
+def test_votes_replace_per_participant_and_accept_names_or_ids(store, session_id):
+    store.record_vote(session_id, "pilot.kpi", "bo", 1)
+    store.record_vote(session_id, "pilot.kpi", "BO", 3)
+    cy = next(p for p in store.load_session(session_id).participants if p.name == "Cy")
+    store.record_vote(session_id, "pilot.kpi", cy.id, 0)
+    votes = store.load_session(session_id).votes_for("pilot.kpi")
+    assert sorted(v.level for v in votes) == [0, 3]
+    with pytest.raises(NotFound, match="no participant 'Zed'"):
+        store.record_vote(session_id, "pilot.kpi", "Zed", 1)
+    store.clear_votes(session_id, "pilot.kpi")
+    assert store.load_session(session_id).votes_for("pilot.kpi") == []
+
+
+def test_decisions_and_targets(store, session_id):
+    store.decide(session_id, ActionDecision(action_id="pilot.kpi.define", decision="accepted",
+                                            owner_name="Dana", due_date=dt.date(2026, 12, 1)))
+    store.set_target(session_id, "pilot.kpi", 4)
+    session = store.load_session(session_id)
+    assert session.decisions["pilot.kpi.define"].owner_name == "Dana"
+    assert session.target("pilot.kpi") == 4
+    store.set_target(session_id, "pilot.kpi", None)
+    assert store.load_session(session_id).target("pilot.kpi") == 3
+    with pytest.raises(NotFound, match="no action 'nope'"):
+        store.decide(session_id, ActionDecision(action_id="nope", decision="rejected"))
+
+
+def test_unknown_ids_raise_not_found(store, session_id):
+    with pytest.raises(NotFound, match="no workshop with id 99"):
+        store.load_session(99)
+    with pytest.raises(NotFound, match=r"no question .biz\.nope."):
+        store.record_answer(session_id, "biz.nope", AnswerChange(note="x"))
+
+
+def test_session_keeps_its_questionnaire_snapshot_when_the_file_changes(tmp_path, db_path):
+    folder = tmp_path / "sets"
+    shutil.copytree(load_paths.__globals__["Path"](__file__).parent / "fixtures" / "sets", folder)
+    with Store.open(db_path) as store:
+        sid = store.create_session(
+            NewSession(organisation="A", initiative="B", facilitator="C", sets=("pilot",)),
+            load_paths([folder]).bank,
+        )
+    pilot = folder / "pilot.toml"
+    pilot.write_text(pilot.read_text().replace("Are the success measures agreed?", "Changed wording?")
+                     .replace("weight = 3", "weight = 1", 1))
+    with Store.open(db_path) as store:
+        question = store.load_session(sid).bank.question("pilot.kpi")
+    assert (question.prompt, question.weight) == ("Are the success measures agreed?", 3)
+
+
+def test_identical_snapshots_are_stored_once(store, bank):
+    for n in range(3):
+        store.create_session(NewSession(organisation=f"O{n}", initiative="I", facilitator="F", sets=("pilot",)), bank)
+    assert store.db["snapshots"].count == 1
+
+
+def test_earlier_session_for_reassessment(store, bank):
+    def new(org, day):
+        return store.create_session(
+            NewSession(organisation=org, initiative="Claims", facilitator="F", sets=("pilot",),
+                       date=dt.date(2026, 1, day)), bank)
+    first = new("Acme", 1)
+    new("Other", 2)
+    second = new("ACME", 3)
+    earlier = store.earlier_session(store.load_session(second))
+    assert earlier is not None and earlier.id == first
+    assert store.earlier_session(store.load_session(first)) is None
+
+
+def test_archive_and_restore(store, session_id):
+    store.set_status(session_id, SessionStatus.ARCHIVED)
+    assert store.list_sessions(include_archived=False) == []
+    store.set_status(session_id, SessionStatus.ACTIVE)
+    assert len(store.list_sessions(include_archived=False)) == 1
+
+
+def test_drafts_and_clocks(store, session_id):
+    store.save_draft(session_id, "pilot.kpi", "note", "half a tho")
+    store.save_draft(session_id, "pilot.kpi", "note", "half a thought")
+    [draft] = store.drafts(session_id)
+    assert (draft.question_id, draft.field, draft.text) == ("pilot.kpi", "note", "half a thought")
+    store.discard_draft(session_id, "pilot.kpi", "note")
+    assert store.drafts(session_id) == []
+    store.add_elapsed(session_id, "pilot", 60)
+    store.add_elapsed(session_id, "pilot", 30)
+    assert store.load_session(session_id).elapsed == {"pilot": 90}
+
+
+# --- files the store must refuse, byte-for-byte untouched ------------------------------
+
+
+def test_foreign_file_is_refused_untouched(tmp_path):
+    png = tmp_path / "photo.db"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    before = digest(png)
+    with pytest.raises(StoreError, match="not a workshop database"):
+        Store.open(png)
+    assert digest(png) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["photo.db"]
+
+
+def test_other_sqlite_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    Database(path)["things"].insert({"a": 1})
+    before = digest(path)
+    with pytest.raises(StoreError, match="SQLite database but not a workshop one"):
+        Store.open(path)
+    assert digest(path) == before
+
+
+def make_corrupted(path) -> None:
+    with Store.open(path) as store:
+        store.db["filler"].insert_all({"text": "x" * 500} for _ in range(200))
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[page * 2 : page * 6] = b"\xde\xad\xbe\xef" * (page)  # wipe pages 3-6, keep the header
+    path.write_bytes(bytes(data))
+
+
+def test_corrupted_file_is_reported_with_the_last_backup_and_left_untouched(tmp_path):
+    path = tmp_path / "w.db"
+    make_corrupted(path)
+    (tmp_path / "w.db.bak-20260101-000000-before-m002_drafts_and_clocks").write_bytes(b"")
+    before = digest(path)
+    with pytest.raises(StoreError, match=r"is damaged .*nothing was written to it; the last backup is .*w\.db\.bak-2026"):
+        Store.open(path)
+    assert digest(path) == before
+    assert not (tmp_path / "w.db-wal").exists()
+
+
+def test_file_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "w.db"
+    Store.open(path).close()
+    db = Database(path)
+    db["_sqlite_migrations"].insert({"migration_set": "workshop", "name": "m999_from_the_future",
+                                     "applied_at": "2030-01-01"})
+    db.close()
+    before = digest(path)
+    with pytest.raises(StoreError, match="written by a newer version of workshop"):
+        Store.open(path)
+    assert digest(path) == before
+
+
+def test_migration_from_the_previous_schema_backs_up_first(tmp_path, bank):
+    """A file at schema m001 (the first release) is copied, then upgraded, and keeps its data."""
+    path = tmp_path / "w.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_drafts_and_clocks")
+    old.close()
+    # Fill it through today's store code paths that existed at m001.
+    with Store.open(path) as store:  # upgrading happens here
+        assert "drafts" in store.db.table_names()
+    backups = list(tmp_path.glob("w.db.bak-*-before-m002_drafts_and_clocks"))
+    assert len(backups) == 1
+    assert "drafts" not in Database(backups[0]).table_names()
+
+
+def test_migration_keeps_existing_answers(tmp_path, bank):
+    path = tmp_path / "w.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_drafts_and_clocks")
+    old["snapshots"].insert({"hash": "h", "content": bank.subset(["pilot"]).model_dump_json(), "created_at": "x"})
+    old["sessions"].insert({"id": 1, "organisation": "Old", "initiative": "I", "facilitator": "F",
+                            "date": "2025-05-01", "status": "active", "sets": '["pilot"]', "snapshot": "h",
+                            "question_count": 3, "time_boxes": "{}", "created_at": "2025-05-01T00:00:00",
+                            "updated_at": "2025-05-01T00:00:00"})
+    old["answers"].insert({"session_id": 1, "question_id": "pilot.kpi", "status": "level", "level": 2,
+                           "flagged": 0, "updated_at": "2025-05-01T00:00:00"})
+    old.close()
+    with Store.open(path) as store:
+        session = store.load_session(1)
+    assert session.answer("pilot.kpi").level == 2
+    assert session.elapsed == {}
+
+
+def test_empty_file_is_a_new_database(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    with Store.open(path) as store:
+        assert store.list_sessions() == []
