@@ -1,0 +1,170 @@
+"""Home: every workshop in the database, newest first, with a filter."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from workshop.analysis import analyse
+from workshop.session import SessionStatus, SessionSummary
+
+EMPTY_TEXT = """\
+[b]No workshops yet.[/b]
+
+Press [b]n[/b] to start one: you name the organisation, the AI initiative, who is in the room
+and which question sets to run.
+
+Press [b]d[/b] to open a demo workshop (a claims-triage pilot, part-way through) and try
+the keys before the room arrives.
+
+From a shell: [b]workshop new --org ORG --initiative NAME --facilitator NAME[/b]"""
+
+
+class HomeScreen(Screen[None]):
+    SCREEN_NAME = "home"
+    BINDINGS = [
+        Binding("n", "new", "New", id="home.new", tooltip="Start a new workshop"),
+        Binding("enter", "resume", "Resume", id="home.resume", tooltip="Open the highlighted workshop",
+                show=True),
+        Binding("w", "export", "Export", id="home.export", tooltip="Export the highlighted workshop"),
+        Binding("a", "archive", "Archive", id="home.archive", tooltip="Archive or restore the highlighted workshop"),
+        Binding("s", "toggle_archived", "Show archived", id="home.archived", tooltip="Show or hide archived"),
+        Binding("d", "demo", "Demo", id="home.demo", tooltip="Create a demo workshop to try the keys"),
+        Binding("slash", "filter", "Filter", id="home.filter", tooltip="Filter by organisation or initiative"),
+        Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit (every answer is already saved)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[SessionSummary] = []
+        self.verdicts: dict[int, str] = {}
+        self.show_archived = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Input(placeholder="Filter: organisation or initiative  (press / )", id="filter")
+            yield DataTable(id="workshops", cursor_type="row", zebra_stripes=True)
+            yield Static(EMPTY_TEXT, id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#workshops", DataTable)
+        table.add_column("Date", key="date")
+        table.add_column("Organisation", key="org")
+        table.add_column("Initiative", key="initiative")
+        table.add_column("Progress", key="progress")
+        table.add_column("Verdict", key="verdict")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.summaries = self.app.store.list_sessions(include_archived=True)
+        self.verdicts = {}
+        self._fill()
+        if self.summaries and not isinstance(self.focused, Input):
+            self.query_one("#workshops").focus()
+        self._compute_verdicts([s.id for s in self.summaries])
+
+    def _visible(self) -> list[SessionSummary]:
+        text = self.query_one("#filter", Input).value.strip().casefold()
+        return [
+            s for s in self.summaries
+            if (self.show_archived or s.status is SessionStatus.ACTIVE)
+            and (not text or text in s.organisation.casefold() or text in s.initiative.casefold())
+        ]
+
+    def _fill(self) -> None:
+        table = self.query_one("#workshops", DataTable)
+        selected = self.selected_id()
+        table.clear()
+        for s in self._visible():
+            archived = " (archived)" if s.status is SessionStatus.ARCHIVED else ""
+            table.add_row(
+                str(s.date), s.organisation + archived, s.initiative, f"{s.answered}/{s.total}",
+                self.verdicts.get(s.id, "…"), key=str(s.id),
+            )
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        empty = not self.summaries
+        self.query_one("#empty").display = empty
+        table.display = not empty
+        self.query_one("#filter").display = not empty
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _compute_verdicts(self, session_ids: list[int]) -> None:
+        # Off the UI thread: the list draws at once and verdicts fill in as they come.
+        for session_id in session_ids:
+            label = analyse(self.app.store.load_session(session_id)).verdict.status.label
+            self.app.call_from_thread(self._set_verdict, session_id, label)
+
+    def _set_verdict(self, session_id: int, label: str) -> None:
+        self.verdicts[session_id] = label
+        table = self.query_one("#workshops", DataTable)
+        if str(session_id) in table.rows:
+            table.update_cell(str(session_id), "verdict", label)
+
+    def selected_id(self) -> int | None:
+        table = self.query_one("#workshops", DataTable)
+        if not table.row_count:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(key.value) if key.value else None
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#workshops").focus()
+
+    @on(DataTable.RowSelected, "#workshops")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_workshop(int(event.row_key.value))
+
+    def action_filter(self) -> None:
+        self.query_one("#filter").focus()
+
+    def action_new(self) -> None:
+        self.app.open_new_workshop()
+
+    def action_resume(self) -> None:
+        if (session_id := self.selected_id()) is not None:
+            self.app.open_workshop(session_id)
+
+    def action_export(self) -> None:
+        if (session_id := self.selected_id()) is not None:
+            self.app.open_export(session_id)
+
+    def action_archive(self) -> None:
+        session_id = self.selected_id()
+        if session_id is None:
+            return
+        summary = next(s for s in self.summaries if s.id == session_id)
+        status = SessionStatus.ACTIVE if summary.status is SessionStatus.ARCHIVED else SessionStatus.ARCHIVED
+        self.app.store.set_status(session_id, status)
+        self.notify(f"{summary.organisation} · {summary.initiative}: {status.value}", timeout=3)
+        self.reload()
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self._fill()
+
+    def action_demo(self) -> None:
+        from workshop.demo import create_demo
+
+        session_id = create_demo(self.app.store, self.app.bank, today=self.app.today())
+        self.app.open_workshop(session_id)
+
+    def key_escape(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.value:
+            filter_input.value = ""
+        self.query_one("#workshops").focus()

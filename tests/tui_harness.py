@@ -1,0 +1,42 @@
+"""Build the app for Pilot and snapshot tests: a temporary database, frozen clock and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from workshop.demo import create_demo
+from workshop.questionnaire import builtin_dir, load_paths
+from workshop.store import Store
+from workshop.tui.app import WorkshopApp
+
+TODAY = dt.date(2026, 11, 20)
+
+
+class FrozenClock:
+    """A monotonic clock the test moves by hand: time boxes and snapshots stay deterministic."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def builtin_bank():
+    return load_paths([builtin_dir()]).bank
+
+
+def make_app(tmp_path: Path, *, demo: bool = True, db_name: str = "workshop.db") -> WorkshopApp:
+    """A WorkshopApp on a fresh file in tmp_path; with the demo workshop (id 1) unless demo=False."""
+    store = Store.open(tmp_path / db_name)
+    bank = builtin_bank()
+    if demo and not store.list_sessions():
+        create_demo(store, bank, today=TODAY)
+    return WorkshopApp(
+        store, bank, export_dir=tmp_path / "exports", clock=FrozenClock(), today=lambda: TODAY,
+        draft_seconds=0.05,
+    )
