@@ -1,0 +1,51 @@
+"""Gap analysis: pure functions from a `Session` to frozen results. No I/O, no SQLite, no Textual.
+
+    analysis = analyse(session)          # scores, verdict, ranked actions, divergence
+    comparison = compare(before, after)  # re-assessment of the same initiative
+
+The rules are documented in docs/scoring.md and in each module's docstring.
+"""
+
+from workshop.analysis.actions import GATE_FACTOR
+from workshop.analysis.analyse import analyse
+from workshop.analysis.compare import Change, Comparison, QuestionChange, SetChange, compare, compare_analyses
+from workshop.analysis.divergence import MISALIGNED_SPREAD
+from workshop.analysis.models import (
+    Analysis,
+    Divergence,
+    QuestionScore,
+    RecommendedAction,
+    ScoreStatus,
+    SectionScore,
+    SetScore,
+    Trigger,
+    Verdict,
+    VerdictStatus,
+    VoteCast,
+)
+from workshop.analysis.verdict import CONDITIONS_THRESHOLD, percent_floor
+
+__all__ = [
+    "CONDITIONS_THRESHOLD",
+    "GATE_FACTOR",
+    "MISALIGNED_SPREAD",
+    "Analysis",
+    "Change",
+    "Comparison",
+    "Divergence",
+    "QuestionChange",
+    "QuestionScore",
+    "RecommendedAction",
+    "ScoreStatus",
+    "SectionScore",
+    "SetChange",
+    "SetScore",
+    "Trigger",
+    "Verdict",
+    "VerdictStatus",
+    "VoteCast",
+    "analyse",
+    "compare",
+    "compare_analyses",
+    "percent_floor",
+]

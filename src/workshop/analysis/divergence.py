@@ -1,0 +1,44 @@
+"""Divergence: where participants' votes on a question spread by MISALIGNED_SPREAD levels or more.
+
+Business and IT scoring the same fact differently is a finding in itself (the "coordination
+tax"), so the distribution is kept next to the level the room settled on and its reason.
+"""
+
+from __future__ import annotations
+
+from workshop.analysis.models import Divergence, QuestionScore, VoteCast
+from workshop.session import Session
+
+MISALIGNED_SPREAD = 2
+
+
+def divergences(session: Session, questions: tuple[QuestionScore, ...]) -> tuple[Divergence, ...]:
+    """Every question with votes, in bank order; a participant's last vote counts."""
+    positions = {p.id: i for i, p in enumerate(session.participants) if p.id is not None}
+    found = []
+    for q in questions:
+        latest: dict[int, int] = {}
+        for vote in session.votes_for(q.question_id):
+            latest[vote.participant_id] = vote.level
+        if not latest:
+            continue
+        votes = tuple(
+            VoteCast(pid, session.participant_name(pid), level)
+            for pid, level in sorted(latest.items(), key=lambda kv: (positions.get(kv[0], len(positions)), kv[0]))
+        )
+        spread = max(latest.values()) - min(latest.values())
+        answer = session.answer(q.question_id)
+        found.append(
+            Divergence(
+                question_id=q.question_id,
+                set_id=q.set_id,
+                prompt=q.prompt,
+                votes=votes,
+                spread=spread,
+                misaligned=spread >= MISALIGNED_SPREAD,
+                consensus=answer.describe(),
+                consensus_level=answer.level,
+                reason=answer.reason,
+            )
+        )
+    return tuple(found)

@@ -1,0 +1,274 @@
+"""What the analysis returns: frozen dataclasses read by the exports, the CLI and the TUI.
+
+Scores are on a 0-100 scale (level 4 = 100); percent-to-target is a fraction from 0 to 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from workshop.questionnaire import MAX_LEVEL, Effort, Horizon
+from workshop.session import ActionDecision, Confidence
+
+
+class ScoreStatus(StrEnum):
+    """How a question's level was obtained."""
+
+    ASSESSED = "assessed"  # the room gave a level 0-4
+    UNKNOWN = "unknown"  # the room does not know: scored as 0
+    UNASSESSED = "unassessed"  # not answered yet: scored as 0
+    NOT_APPLICABLE = "na"  # drops out of every average
+
+    @property
+    def label(self) -> str:
+        return {
+            "assessed": "assessed",
+            "unknown": "unknown",
+            "unassessed": "not yet assessed",
+            "na": "not applicable",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    question_id: str
+    set_id: str
+    section_id: str
+    prompt: str
+    weight: int
+    gate: bool
+    target: int  # the session's target (overrides applied)
+    status: ScoreStatus
+    level: int | None  # the scored level: 0 for unknown or unassessed, None when not applicable
+    confidence: Confidence | None
+    flagged: bool
+    reason: str  # why not applicable, or why the room settled on its level
+    order: int  # position in the session's question bank
+
+    @property
+    def applicable(self) -> bool:
+        return self.status is not ScoreStatus.NOT_APPLICABLE
+
+    @property
+    def gap(self) -> int:
+        """Levels still missing to reach the target (0 when met, exceeded or not applicable)."""
+        if self.level is None:
+            return 0
+        return max(0, self.target - self.level)
+
+    @property
+    def weighted_gap(self) -> int:
+        return self.weight * self.gap
+
+    @property
+    def score(self) -> float | None:
+        """The level on the 0-100 scale, None when not applicable."""
+        return None if self.level is None else 100 * self.level / MAX_LEVEL
+
+    @property
+    def blocks(self) -> bool:
+        """A gate question under its target: the verdict is 'not ready' while this holds."""
+        return self.gate and self.gap > 0
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.confidence is Confidence.LOW and self.status is not ScoreStatus.UNASSESSED
+
+    @property
+    def level_text(self) -> str:
+        """'3', 'unknown (0)', 'not assessed (0)' or 'n/a'."""
+        if self.status is ScoreStatus.ASSESSED:
+            return str(self.level)
+        if self.status is ScoreStatus.UNKNOWN:
+            return "unknown (0)"
+        if self.status is ScoreStatus.UNASSESSED:
+            return "not assessed (0)"
+        return "n/a"
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    set_id: str
+    section_id: str
+    title: str
+    score: float | None  # weighted 0-100, None when every question is not applicable
+    percent_to_target: float | None
+    weakest: QuestionScore | None  # the lowest applicable question
+    question_ids: tuple[str, ...]
+    order: int
+
+
+@dataclass(frozen=True)
+class SetScore:
+    set_id: str
+    title: str
+    score: float | None  # weighted 0-100 over the set's applicable questions
+    target_score: float | None  # what the score would be with every question at its target
+    percent_to_target: float | None
+    weakest: SectionScore | None  # the lowest section
+    sections: tuple[SectionScore, ...]
+    applicable: int
+    assessed: int
+    unknown: int
+    unassessed: int
+    not_applicable: int
+    blockers: int  # gate questions under target
+
+
+class VerdictStatus(StrEnum):
+    READY = "ready"
+    READY_WITH_CONDITIONS = "ready-with-conditions"
+    NOT_READY = "not-ready"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: VerdictStatus
+    reasons: tuple[str, ...]  # whole sentences, most important first
+    blockers: tuple[QuestionScore, ...]  # gate questions under their target
+    threshold: float  # the percent-to-target needed for 'ready with conditions'
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One question that makes an action necessary."""
+
+    question_id: str
+    prompt: str
+    status: ScoreStatus
+    level: int  # the scored level
+    target: int
+    threshold: int  # the action's applies_below for this question
+    weight: int
+    gate: bool
+    low_confidence: bool
+    contribution: int  # weight x gap x (2 for a gate), before dividing by effort
+
+    @property
+    def gap(self) -> int:
+        return self.target - self.level
+
+    @property
+    def sentence(self) -> str:
+        level = {
+            ScoreStatus.UNKNOWN: "unknown (scored 0)",
+            ScoreStatus.UNASSESSED: "not yet assessed (scored 0)",
+        }.get(self.status, f"at level {self.level}")
+        gate = " (a gate)" if self.gate else ""
+        return f"“{self.prompt}”{gate} is {level}, target {self.target}."
+
+
+@dataclass(frozen=True)
+class RecommendedAction:
+    action_id: str
+    title: str
+    detail: str
+    owner: str  # the role that owns it, from the question set
+    effort: Effort
+    horizon: Horizon  # where it sits in the plan (brought forward when an earlier action needs it)
+    planned_horizon: Horizon  # the horizon the question set gives it
+    priority: float  # sum of trigger contributions / effort cost
+    gain: float  # readiness-index points gained if its questions reach min(threshold, target)
+    triggers: tuple[Trigger, ...]
+    depends_on: tuple[str, ...]  # recommended actions that must come first
+    needed_by: tuple[str, ...]  # recommended actions that depend on this one
+    decision: ActionDecision | None  # what the room decided, if anything
+    verify_first: bool  # a triggering answer was given with low confidence
+    rank: int  # 1-based position in the plan
+
+    @property
+    def brought_forward(self) -> bool:
+        return self.horizon != self.planned_horizon
+
+
+@dataclass(frozen=True)
+class VoteCast:
+    participant_id: int
+    name: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """The votes on one question, next to the level the room settled on."""
+
+    question_id: str
+    set_id: str
+    prompt: str
+    votes: tuple[VoteCast, ...]  # one per participant, in participant order
+    spread: int  # highest vote - lowest vote
+    misaligned: bool  # spread >= MISALIGNED_SPREAD
+    consensus: str  # the room's answer as shown: '0'-'4', 'unknown', 'n/a' or '-'
+    consensus_level: int | None
+    reason: str  # Answer.reason: why the room settled on its level
+
+
+@dataclass(frozen=True)
+class Analysis:
+    session_id: int
+    questions: tuple[QuestionScore, ...]  # in bank order
+    sets: tuple[SetScore, ...]  # in bank order, each with its sections
+    readiness_index: float  # mean of the set scores, 0-100
+    percent_to_target: float  # 1 - total weighted gap / total weighted target, 0-1
+    weakest_set: SetScore | None
+    verdict: Verdict
+    actions: tuple[RecommendedAction, ...]  # the plan: grouped by horizon, ranked, dependencies first
+    divergences: tuple[Divergence, ...]  # every question with votes, in bank order
+
+    def question(self, question_id: str) -> QuestionScore | None:
+        return next((q for q in self.questions if q.question_id == question_id), None)
+
+    def set_score(self, set_id: str) -> SetScore | None:
+        return next((s for s in self.sets if s.set_id == set_id), None)
+
+    def action(self, action_id: str) -> RecommendedAction | None:
+        return next((a for a in self.actions if a.action_id == action_id), None)
+
+    @property
+    def sections(self) -> tuple[SectionScore, ...]:
+        return tuple(section for s in self.sets for section in s.sections)
+
+    def actions_by_horizon(self) -> list[tuple[Horizon, tuple[RecommendedAction, ...]]]:
+        """The plan's non-empty horizon groups, in horizon order."""
+        groups = []
+        for horizon in Horizon:
+            items = tuple(a for a in self.actions if a.horizon is horizon)
+            if items:
+                groups.append((horizon, items))
+        return groups
+
+    @property
+    def gaps(self) -> tuple[QuestionScore, ...]:
+        """Questions under target: gates first, then by weighted gap, then bank order."""
+        under = [q for q in self.questions if q.gap > 0]
+        return tuple(sorted(under, key=lambda q: (not q.gate, -q.weighted_gap, q.order)))
+
+    @property
+    def misaligned(self) -> tuple[Divergence, ...]:
+        return tuple(d for d in self.divergences if d.misaligned)
+
+    @property
+    def unknown(self) -> tuple[QuestionScore, ...]:
+        return tuple(q for q in self.questions if q.status is ScoreStatus.UNKNOWN)
+
+    @property
+    def unassessed(self) -> tuple[QuestionScore, ...]:
+        return tuple(q for q in self.questions if q.status is ScoreStatus.UNASSESSED)
+
+    @property
+    def not_applicable(self) -> tuple[QuestionScore, ...]:
+        return tuple(q for q in self.questions if q.status is ScoreStatus.NOT_APPLICABLE)
+
+    @property
+    def low_confidence(self) -> tuple[QuestionScore, ...]:
+        """Answers the room marked low-confidence: verify them before acting on them."""
+        return tuple(q for q in self.questions if q.low_confidence)
+
+    @property
+    def flagged(self) -> tuple[QuestionScore, ...]:
+        return tuple(q for q in self.questions if q.flagged)

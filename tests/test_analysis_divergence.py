@@ -1,0 +1,56 @@
+"""Divergence of votes and low-confidence answers."""
+
+from workshop.analysis import analyse
+from workshop.session import Confidence, Vote
+
+from factories import PARTICIPANTS, answer, make_session
+
+
+def test_spread_of_two_or_more_is_misaligned():
+    session = make_session(
+        answers={"a.gate": answer("a.gate", 1, reason="IT's evidence was the stronger")},
+        votes={"a.gate": {1: 0, 2: 3, 3: 1}, "b.tool": {1: 2, 2: 3}},
+    )
+    analysis = analyse(session)
+    assert [d.question_id for d in analysis.divergences] == ["a.gate", "b.tool"]
+    (gate,) = analysis.misaligned
+    assert gate.spread == 3
+    assert [(v.name, v.level) for v in gate.votes] == [("Ann", 0), ("Bob", 3), ("Cy", 1)]
+    assert (gate.consensus, gate.consensus_level) == ("1", 1)
+    assert gate.reason == "IT's evidence was the stronger"
+    tool = analysis.divergences[1]
+    assert (tool.spread, tool.misaligned, tool.consensus) == (1, False, "-")
+
+
+def test_last_vote_per_participant_counts():
+    session = make_session({"a.two": 2}).model_copy(
+        update={
+            "votes": (
+                Vote(question_id="a.two", participant_id=1, level=0),
+                Vote(question_id="a.two", participant_id=2, level=2),
+                Vote(question_id="a.two", participant_id=1, level=2),
+            )
+        }
+    )
+    (d,) = analyse(session).divergences
+    assert [(v.participant_id, v.level) for v in d.votes] == [(1, 2), (2, 2)]
+    assert not d.misaligned
+
+
+def test_unknown_voter_gets_a_placeholder_name():
+    session = make_session(votes={"a.two": {1: 0, 9: 4}}, participants=PARTICIPANTS[:1])
+    (d,) = analyse(session).divergences
+    assert [v.name for v in d.votes] == ["Ann", "#9"]
+    assert d.misaligned
+
+
+def test_low_confidence_answers_are_listed_for_verification():
+    session = make_session(
+        answers={
+            "a.gate": answer("a.gate", 2, confidence=Confidence.LOW),
+            "a.two": answer("a.two", "unknown", confidence=Confidence.LOW),
+            "b.tool": answer("b.tool", 3, confidence=Confidence.HIGH),
+            "a.plain": answer("a.plain", None, confidence=Confidence.LOW),  # not answered yet
+        }
+    )
+    assert [q.question_id for q in analyse(session).low_confidence] == ["a.gate", "a.two"]

@@ -1,0 +1,84 @@
+"""The verdict rule, on hand-computed sessions. Weighted targets of the bank: 3x3 + 1x2 + 2x4 + 2x3
++ 1x2 = 27 when every question applies."""
+
+from workshop.analysis import CONDITIONS_THRESHOLD, VerdictStatus, analyse
+
+from factories import make_session
+
+AT_TARGET = {"a.gate": 3, "a.plain": 2, "a.two": 4, "b.tool": 3, "b.risk": 2}
+
+
+def verdict(levels, **kwargs):
+    return analyse(make_session(levels, **kwargs)).verdict
+
+
+def test_ready_when_everything_meets_its_target():
+    v = verdict(AT_TARGET)
+    assert v.status is VerdictStatus.READY
+    assert v.reasons == ("All 5 applicable questions meet their target, with nothing unknown or left unassessed.",)
+
+
+def test_ready_with_conditions_on_a_small_non_gate_gap():
+    # a.plain 1: weighted gap 1 -> 1 - 1/27 = 96% >= 80%, no gate under target
+    v = verdict({**AT_TARGET, "a.plain": 1})
+    assert v.status is VerdictStatus.READY_WITH_CONDITIONS
+    assert v.reasons[0].startswith("No gate question is under its target and the pilot is 96%")
+    assert "1 question is under target; the action plan lists what closes the gaps." in v.reasons
+
+
+def test_a_gate_under_target_means_not_ready_whatever_the_averages():
+    # a.gate 2: weighted gap 3 -> 1 - 3/27 = 88% (would pass the threshold), but it is a gate
+    v = verdict({**AT_TARGET, "a.gate": 2})
+    assert v.status is VerdictStatus.NOT_READY
+    assert v.reasons == ("Gate not met: “Question a.gate?” is at level 2, under its target of 3.",)
+    assert [q.question_id for q in v.blockers] == ["a.gate"]
+
+
+def test_unknown_or_unassessed_gate_blocks():
+    v = verdict({**AT_TARGET, "b.risk": "unknown"})
+    assert v.status is VerdictStatus.NOT_READY
+    assert "“Question b.risk?” is unknown (scored 0)" in v.reasons[0]
+    v = verdict({k: val for k, val in AT_TARGET.items() if k != "b.risk"})
+    assert v.status is VerdictStatus.NOT_READY
+    assert "has not been assessed yet" in v.reasons[0]
+
+
+def test_not_ready_under_the_threshold_without_a_gate_blocker():
+    # gaps: a.plain 1x2 + a.two 2x3 + b.tool 2x2 = 12 -> 1 - 12/27 = 55%
+    v = verdict({"a.gate": 3, "a.plain": 0, "a.two": 1, "b.tool": 1, "b.risk": 2})
+    assert v.status is VerdictStatus.NOT_READY
+    assert v.blockers == ()
+    assert v.reasons[0] == "The pilot is 55% of the way to its targets, under the 80% needed for 'ready with conditions'."
+
+
+def test_threshold_is_inclusive():
+    # a.two's target lowered to 3: weighted targets 9 + 2 + 6 + 6 + 2 = 25;
+    # gaps a.plain 1x1 + a.two 2x2 = 5 -> 1 - 5/25 = 0.80 exactly
+    v = verdict({**AT_TARGET, "a.plain": 1, "a.two": 1}, targets={"a.two": 3})
+    assert CONDITIONS_THRESHOLD == 0.80
+    assert v.status is VerdictStatus.READY_WITH_CONDITIONS
+
+
+def test_unknown_non_gate_question_is_a_condition_not_ready():
+    # a.plain unknown: gap 2 -> 25/27 = 92%
+    v = verdict({**AT_TARGET, "a.plain": "unknown"})
+    assert v.status is VerdictStatus.READY_WITH_CONDITIONS
+    assert "1 question is unknown, scored as 0." in v.reasons
+
+
+def test_half_finished_workshop_is_not_ready():
+    v = verdict({"a.gate": 3, "b.risk": 2})
+    assert v.status is VerdictStatus.NOT_READY
+    assert "3 questions have not been assessed yet, scored as 0." in v.reasons
+
+
+def test_nothing_assessed():
+    v = verdict({})
+    assert v.status is VerdictStatus.NOT_READY
+    assert v.reasons[0] == "No applicable question has been assessed yet."
+
+
+def test_not_applicable_drops_out_of_the_verdict():
+    # b.risk (a gate) not applicable: it cannot block.
+    v = verdict({**AT_TARGET, "b.risk": "na"})
+    assert v.status is VerdictStatus.READY
