@@ -90,6 +90,14 @@ class WorkshopApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    async def action_quit(self) -> None:
+        """Quit at once; a note still being typed is kept as a draft and offered back next time."""
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_draft", None)
+            if keep is not None:
+                keep()
+        self.exit()
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
 

@@ -26,6 +26,7 @@ From a shell: [b]workshop new --org ORG --initiative NAME --facilitator NAME[/b]
 
 class HomeScreen(Screen[None]):
     SCREEN_NAME = "home"
+    AUTO_FOCUS = "#workshops"
     BINDINGS = [
         Binding("n", "new", "New", id="home.new", tooltip="Start a new workshop"),
         Binding("enter", "resume", "Resume", id="home.resume", tooltip="Open the highlighted workshop",
@@ -68,8 +69,6 @@ class HomeScreen(Screen[None]):
         self.summaries = self.app.store.list_sessions(include_archived=True)
         self.verdicts = {}
         self._fill()
-        if self.summaries and not isinstance(self.focused, Input):
-            self.query_one("#workshops").focus()
         self._compute_verdicts([s.id for s in self.summaries])
 
     def _visible(self) -> list[SessionSummary]:
@@ -108,7 +107,7 @@ class HomeScreen(Screen[None]):
         self.verdicts[session_id] = label
         table = self.query_one("#workshops", DataTable)
         if str(session_id) in table.rows:
-            table.update_cell(str(session_id), "verdict", label)
+            table.update_cell(str(session_id), "verdict", label, update_width=True)
 
     def selected_id(self) -> int | None:
         table = self.query_one("#workshops", DataTable)
