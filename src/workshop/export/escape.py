@@ -9,7 +9,7 @@ could change the document are escaped.
   renderer (even one with raw HTML on) sees a tag;
 - backslash, backtick, `*`, `_`, `[`, `]`, `|` and `~` get a backslash: no code span, emphasis,
   link, image, table cell or strikethrough can start;
-- a block marker at the start (`#`, `>`, `-`, `+`, `=`, `1.`, `1)`) is escaped, leading spaces
+- a block marker at the start (`#`, `>`, `-`, `+`, `=`, `1. `, `1) `) is escaped, leading spaces
   dropped: the text cannot become a heading, quote, list, rule or code block;
 - control and invisible bidirectional characters go; line breaks become spaces in `inline` and
   `cell` and escaped hard breaks in `paragraph`;
@@ -31,7 +31,7 @@ _BREAKS = re.compile(r"\r\n|[\r\n\t\x0b\x0c\x85\u2028\u2029]")
 _SPACES = re.compile(r"[ \u00a0]{2,}")
 _ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_BLOCK_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)]))")
+_BLOCK_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)])(?=\s|$))")  # "1.0" is no list item
 
 
 def clean(text: str) -> str:
