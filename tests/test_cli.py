@@ -166,3 +166,54 @@ def test_a_broken_user_set_is_named_in_one_line(tmp_path, db_path):
     (user_dir / "mine.toml").write_text("id = 'x'\n")
     result = run_cli("questions", env={"WORKSHOP_QUESTIONNAIRES": str(user_dir)})
     assert_one_line_error(result, 1, "mine.toml")
+
+
+def test_export_writes_the_participants_markdown_by_default(tmp_path, db_path, workshop_id):
+    cli("answer", workshop_id, "pilot.kpi", "1", "--private-note", "CFO is sceptical", "--note", "a | b", db=db_path)
+    result = run_cli("--questionnaires", str(FIXTURE_SETS), "export", workshop_id, db=db_path, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "exports" / "2026-11-20-acme-claims-triage-participants.md"
+    assert result.stdout.strip() == str(path)
+    text = path.read_text()
+    assert "Not ready" in text and "a \\| b" in text
+    assert "CFO is sceptical" not in text
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "csv"])
+def test_export_formats_for_the_facilitator_include_private_notes(tmp_path, db_path, workshop_id, fmt):
+    cli("answer", workshop_id, "pilot.kpi", "1", "--private-note", "CFO is sceptical", db=db_path)
+    out = tmp_path / f"report.{fmt}"
+    result = cli("export", workshop_id, "--audience", "facilitator", "--format", fmt, "--out", str(out), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "CFO is sceptical" in out.read_text(encoding="utf-8-sig")
+
+
+def test_export_to_a_missing_folder_is_one_line_and_exit_1(tmp_path, db_path, workshop_id):
+    result = cli("export", workshop_id, "--out", str(tmp_path / "nowhere" / "r.md"), db=db_path)
+    assert_one_line_error(result, 1, "output folder does not exist")
+
+
+def test_export_names_are_safe_whatever_the_organisation_is_called(tmp_path, db_path):
+    created = cli("new", "--org", "../../etc/passwd", "--initiative", "a/b\\c\x07 <x>", "--facilitator", "F",
+                  "--sets", "pilot", "--date", "2026-11-20", db=db_path)
+    result = cli("export", created.stdout.strip(), "--out", str(tmp_path), db=db_path)
+    written = __import__("pathlib").Path(result.stdout.strip())
+    assert written.parent == tmp_path and written.exists()
+    assert ".." not in written.name and "/" not in written.name and "\x07" not in written.name
+
+
+def test_compare_shows_progress_since_the_earlier_workshop(db_path, workshop_id):
+    cli("answer", workshop_id, "pilot.kpi", "1", db=db_path)
+    later = cli("new", "--org", "acme", "--initiative", "claims triage", "--facilitator", "Ann", "--sets",
+                "pilot,ops", "--date", "2026-12-20", db=db_path).stdout.strip()
+    cli("answer", later, "pilot.kpi", "3", db=db_path)
+    shown = cli("compare", later, db=db_path)  # finds the earlier workshop on the same initiative
+    assert shown.returncode == 0, shown.stderr
+    assert "2026-11-20 → 2026-12-20" in shown.stdout and "improved" in shown.stdout
+    data = json.loads(cli("compare", workshop_id, later, "--json", db=db_path).stdout)
+    kpi = next(q for q in data["questions"] if q["question_id"] == "pilot.kpi")
+    assert (kpi["before_level"], kpi["after_level"], kpi["change"], kpi["progress"]) == (1, 3, "improved", 1.0)
+
+
+def test_compare_without_an_earlier_workshop_is_a_data_error(db_path, workshop_id):
+    assert_one_line_error(cli("compare", workshop_id, db=db_path), 1, "no earlier workshop")

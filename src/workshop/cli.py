@@ -17,8 +17,8 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from workshop import __version__
-from workshop.paths import default_db_path, user_questionnaire_dir
-from workshop.questionnaire import QuestionBank, QuestionnaireError, builtin_dir, load_paths
+from workshop.paths import default_db_path, default_export_dir, user_questionnaire_dir
+from workshop.questionnaire import BUILTIN_ORDER, QuestionBank, QuestionnaireError, builtin_dir, load_paths
 from workshop.session import ActionDecision, AnswerChange, NewSession, Participant, SessionStatus
 from workshop.store import Store, StoreError
 
@@ -28,6 +28,10 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """Arguments that parse but make no sense together (exit status 2)."""
+
+
+class DataError(Exception):
+    """A problem with the data named on the command line (exit status 1)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--facilitator", required=True)
     p.add_argument("--date", type=_date, help="YYYY-MM-DD (default: today)")
     p.add_argument("--participant", action="append", default=[], metavar="NAME:ROLE")
-    p.add_argument("--sets", default="business,technical,organizational,risk", help="comma-separated set ids")
+    p.add_argument("--sets", default=",".join(BUILTIN_ORDER), help="comma-separated set ids")
     p.add_argument("--time-box", action="append", type=_time_box, default=[], metavar="SET=MINUTES")
     p.set_defaults(run=cmd_new)
 
@@ -131,6 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--due", type=_date, help="YYYY-MM-DD")
     p.add_argument("--note", default="")
     p.set_defaults(run=cmd_decide)
+
+    p = sub.add_parser("export", help="write the summary: Markdown, HTML, JSON or CSV")
+    p.add_argument("session", type=_session_id, metavar="SESSION")
+    p.add_argument("--audience", choices=["participants", "facilitator"], default="participants",
+                   help="participants never see private notes (default: participants)")
+    p.add_argument("--format", dest="fmt", choices=["md", "html", "json", "csv"], default="md")
+    p.add_argument("--out", type=Path, metavar="PATH", help="a file, or a folder (default: ./exports/)")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("compare", help="re-assessment: what changed since an earlier workshop")
+    p.add_argument("sessions", type=_session_id, nargs="+", metavar="SESSION",
+                   help="OLD NEW, or just NEW to compare with the latest earlier workshop on the same initiative")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_compare)
 
     p = sub.add_parser("archive", help="archive a workshop (or restore it with --restore)")
     p.add_argument("session", type=_session_id, metavar="SESSION")
@@ -332,6 +350,46 @@ def cmd_decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from workshop.analysis import analyse
+    from workshop.export import ExportError, write_export
+
+    with open_store(args) as store:
+        session = store.load_session(args.session)
+        history = store.history(args.session) if args.audience == "facilitator" else []
+    try:
+        path = write_export(session, analyse(session), args.audience, args.fmt, args.out, default_export_dir(), history)
+    except ExportError as exc:
+        raise DataError(str(exc)) from None
+    print(path)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from workshop.analysis import compare
+    from workshop.export import render_comparison
+
+    if len(args.sessions) > 2:
+        raise UsageError("compare takes OLD NEW, or just NEW")
+    with open_store(args) as store:
+        after = store.load_session(args.sessions[-1])
+        if len(args.sessions) == 2:
+            before = store.load_session(args.sessions[0])
+        else:
+            before = store.earlier_session(after)
+            if before is None:
+                raise DataError(f"no earlier workshop on {after.organisation} / {after.initiative} to compare with")
+    comparison = compare(before, after)
+    if args.json:
+        _print_json(asdict(comparison))
+    else:
+        titles = {s.id: s.title for s in (*before.bank.sets, *after.bank.sets)}
+        print(render_comparison(comparison, titles))
+    return 0
+
+
 def cmd_archive(args: argparse.Namespace) -> int:
     status = SessionStatus.ACTIVE if args.restore else SessionStatus.ARCHIVED
     with open_store(args) as store:
@@ -369,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    except (StoreError, QuestionnaireError) as exc:
+    except (StoreError, QuestionnaireError, DataError) as exc:
         return _fail(str(exc), EXIT_DATA)
     except KeyboardInterrupt:
         return 130

@@ -22,6 +22,8 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 LEVELS = (0, 1, 2, 3, 4)
+# The order a workshop walks the built-in sets in; other sets follow in file order.
+BUILTIN_ORDER = ("business", "technical", "organizational", "risk")
 MAX_LEVEL = 4
 
 
@@ -239,7 +241,9 @@ def load_paths(paths: Iterable[Path]) -> LoadResult:
             loaded.append(_Loaded(str(path), text, qset))
     problems.extend(_cross_check(loaded))
     bad_files = {p.file for p in problems}
-    bank = QuestionBank(sets=tuple(item.qset for item in loaded if item.path not in bad_files))
+    good = [item.qset for item in loaded if item.path not in bad_files]
+    good.sort(key=lambda qset: BUILTIN_ORDER.index(qset.id) if qset.id in BUILTIN_ORDER else len(BUILTIN_ORDER))
+    bank = QuestionBank(sets=tuple(good))
     return LoadResult(bank, problems, files)
 
 

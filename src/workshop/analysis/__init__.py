@@ -3,7 +3,7 @@
     analysis = analyse(session)          # scores, verdict, ranked actions, divergence
     comparison = compare(before, after)  # re-assessment of the same initiative
 
-The rules are documented in docs/scoring.md and in each module's docstring.
+The rules are documented in README.md ("How a workshop is scored") and in each module's docstring.
 """
 
 from workshop.analysis.actions import GATE_FACTOR

@@ -1,0 +1,126 @@
+"""A new workshop: who, what, which sets and how long each may take. Validated before anything is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static, TextArea
+
+from workshop.questionnaire import BUILTIN_ORDER
+from workshop.session import NewSession, Participant
+
+DEFAULT_MINUTES = 40
+
+
+class NewWorkshopScreen(Screen[None]):
+    SCREEN_NAME = "new"
+    AUTO_FOCUS = "#organisation"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="new.cancel", tooltip="Back without creating anything"),
+        Binding("f2", "create", "Start", id="new.create", tooltip="Check the form and start the workshop"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        today = self.app.today().isoformat()
+        yield Header()
+        with VerticalScroll(id="new-form"):
+            yield Static("Start a workshop", id="new-title")
+            for field, label, placeholder, value in (
+                ("organisation", "Organisation", "e.g. Northwind Insurance", ""),
+                ("initiative", "AI initiative assessed", "e.g. Claims triage assistant", ""),
+                ("facilitator", "Facilitator", "your name", ""),
+                ("date", "Date", "YYYY-MM-DD", today),
+            ):
+                with Vertical(classes="field"):
+                    yield Label(label)
+                    yield Input(value=value, placeholder=placeholder, id=field, max_length=200)
+                    yield Static(classes="error", id=f"{field}-error")
+            with Vertical(classes="field"):
+                yield Label("Participants: one per line, as  Name: role")
+                yield TextArea(id="participants", soft_wrap=True, show_line_numbers=False)
+                yield Static(classes="error", id="participants-error")
+            with Vertical(classes="field", id="sets"):
+                yield Label("Question sets and time box (minutes)")
+                for qset in self.app.bank.sets:
+                    with Horizontal(classes="set-row"):
+                        yield Checkbox(qset.title, value=qset.id in BUILTIN_ORDER or len(self.app.bank.sets) == 1,
+                                       id=f"set-{qset.id}")
+                        yield Input(str(DEFAULT_MINUTES), id=f"minutes-{qset.id}", classes="minutes",
+                                    restrict=r"[0-9]*", max_length=3)
+                        yield Label(f"{len(list(qset.questions()))} questions", classes="set-count")
+                yield Static(classes="error", id="sets-error")
+            with Horizontal(id="new-buttons"):
+                yield Button("Start workshop", id="create", variant="primary")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    @on(Button.Pressed, "#create")
+    @on(Input.Submitted)
+    def action_create(self) -> None:
+        for error in self.query(".error"):
+            error.update("")
+        try:
+            new = self._read_form()
+        except _FormError as exc:
+            self._show_error(exc.field, exc.message)
+            return
+        session_id = self.app.store.create_session(new, self.app.bank)
+        self.app.pop_screen()
+        self.app.open_workshop(session_id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.app.pop_screen()
+
+    def _read_form(self) -> NewSession:
+        values = {f: self.query_one(f"#{f}", Input).value for f in ("organisation", "initiative", "facilitator")}
+        try:
+            date = dt.date.fromisoformat(self.query_one("#date", Input).value.strip())
+        except ValueError:
+            raise _FormError("date", "Write the date as YYYY-MM-DD.") from None
+        participants = []
+        for number, line in enumerate(self.query_one("#participants", TextArea).text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                participants.append(Participant.parse(line))
+            except ValidationError:
+                raise _FormError("participants", f"Line {number} needs a name before the colon.") from None
+        sets, boxes = [], {}
+        for qset in self.app.bank.sets:
+            if self.query_one(f"#set-{qset.id}", Checkbox).value:
+                sets.append(qset.id)
+                minutes = self.query_one(f"#minutes-{qset.id}", Input).value.strip()
+                if minutes:
+                    boxes[qset.id] = int(minutes)
+        try:
+            return NewSession(**values, date=date, participants=tuple(participants), sets=tuple(sets),
+                              time_boxes=boxes)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = str(err["loc"][0]) if err["loc"] else "organisation"
+            field = {"time_boxes": "sets"}.get(field, field)
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "string_too_short":
+                message = "Required."
+            elif field == "sets":
+                message = message if "time box" in message else "Choose at least one question set."
+            raise _FormError(field, message) from None
+
+    def _show_error(self, field: str, message: str) -> None:
+        self.query_one(f"#{field}-error", Static).update(message)
+        target = {"sets": f"#set-{self.app.bank.sets[0].id}"}.get(field, f"#{field}")
+        self.query_one(target).focus()
+
+
+class _FormError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
