@@ -21,7 +21,7 @@ def status_line(screen) -> str:
 
 
 def topbar(screen) -> str:
-    return str(screen.query_one("#topbar").render())
+    return str(screen.query_one("#clock").render())
 
 
 async def test_empty_database_shows_how_to_start_and_offers_a_demo(tmp_path):

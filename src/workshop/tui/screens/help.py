@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,14 +48,13 @@ def key_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
     return rows
 
 
-def key_table(title: str, rows: list[tuple[str, str]]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", show_header=False, box=None,
-                  padding=(0, 2, 0, 0), expand=True)
-    table.add_column(width=12, no_wrap=True)
-    table.add_column(ratio=1)
+def key_table(title: str, rows: list[tuple[str, str]]) -> Text:
+    text = Text(title, style="bold")
     for keys, meaning in rows:
-        table.add_row(Text(keys, style="bold"), meaning)
-    return table
+        text.append("\n")
+        text.append(f"{keys:<12} ", style="bold")
+        text.append(meaning)
+    return text
 
 
 class HelpScreen(Screen[None]):
@@ -86,4 +84,4 @@ class HelpScreen(Screen[None]):
                                  classes="help-section")
             everywhere = [*key_rows(WorkshopApp.BINDINGS), ("ctrl+p", "Command palette: every main action by name")]
             yield Static(key_table("Everywhere", everywhere), classes="help-section")
-        yield Footer()
+        yield Footer(compact=True)

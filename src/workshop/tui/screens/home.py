@@ -33,7 +33,7 @@ class HomeScreen(Screen[None]):
                 show=True),
         Binding("w", "export", "Export", id="home.export", tooltip="Export the highlighted workshop"),
         Binding("a", "archive", "Archive", id="home.archive", tooltip="Archive or restore the highlighted workshop"),
-        Binding("s", "toggle_archived", "Show archived", id="home.archived", tooltip="Show or hide archived"),
+        Binding("s", "toggle_archived", "Show archived", show=False, id="home.archived", tooltip="Show or hide archived"),
         Binding("d", "demo", "Demo", id="home.demo", tooltip="Create a demo workshop to try the keys"),
         Binding("slash", "filter", "Filter", id="home.filter", tooltip="Filter by organisation or initiative"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit (every answer is already saved)"),
@@ -51,15 +51,16 @@ class HomeScreen(Screen[None]):
             yield Input(placeholder="Filter: organisation or initiative  (press / )", id="filter")
             yield DataTable(id="workshops", cursor_type="row", zebra_stripes=True)
             yield Static(EMPTY_TEXT, id="empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#workshops", DataTable)
+        # What a facilitator scans for first stays visible on an 80-column terminal.
         table.add_column("Date", key="date")
+        table.add_column("Verdict", key="verdict", width=21)
+        table.add_column("Progress", key="progress")
         table.add_column("Organisation", key="org")
         table.add_column("Initiative", key="initiative")
-        table.add_column("Progress", key="progress")
-        table.add_column("Verdict", key="verdict")
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -86,8 +87,8 @@ class HomeScreen(Screen[None]):
         for s in self._visible():
             archived = " (archived)" if s.status is SessionStatus.ARCHIVED else ""
             table.add_row(
-                str(s.date), s.organisation + archived, s.initiative, f"{s.answered}/{s.total}",
-                self.verdicts.get(s.id, "…"), key=str(s.id),
+                str(s.date), self.verdicts.get(s.id, "…"), f"{s.answered}/{s.total}", s.organisation + archived,
+                s.initiative, key=str(s.id),
             )
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
@@ -107,7 +108,7 @@ class HomeScreen(Screen[None]):
         self.verdicts[session_id] = label
         table = self.query_one("#workshops", DataTable)
         if str(session_id) in table.rows:
-            table.update_cell(str(session_id), "verdict", label, update_width=True)
+            table.update_cell(str(session_id), "verdict", label)
 
     def selected_id(self) -> int | None:
         table = self.query_one("#workshops", DataTable)

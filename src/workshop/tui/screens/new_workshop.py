@@ -37,10 +37,11 @@ class NewWorkshopScreen(Screen[None]):
                 ("facilitator", "Facilitator", "your name", ""),
                 ("date", "Date", "YYYY-MM-DD", today),
             ):
-                with Vertical(classes="field"):
-                    yield Label(label)
-                    yield Input(value=value, placeholder=placeholder, id=field, max_length=200)
-                    yield Static(classes="error", id=f"{field}-error")
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label")
+                    with Vertical(classes="field-input"):
+                        yield Input(value=value, placeholder=placeholder, id=field, max_length=200)
+                        yield Static(classes="error", id=f"{field}-error")
             with Vertical(classes="field"):
                 yield Label("Participants: one per line, as  Name: role")
                 yield TextArea(id="participants", soft_wrap=True, show_line_numbers=False)
@@ -58,13 +59,14 @@ class NewWorkshopScreen(Screen[None]):
             with Horizontal(id="new-buttons"):
                 yield Button("Start workshop", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
     def action_create(self) -> None:
         for error in self.query(".error"):
             error.update("")
+            error.display = False
         try:
             new = self._read_form()
         except _FormError as exc:
@@ -114,7 +116,9 @@ class NewWorkshopScreen(Screen[None]):
             raise _FormError(field, message) from None
 
     def _show_error(self, field: str, message: str) -> None:
-        self.query_one(f"#{field}-error", Static).update(message)
+        error = self.query_one(f"#{field}-error", Static)
+        error.update(message)
+        error.display = True
         target = {"sets": f"#set-{self.app.bank.sets[0].id}"}.get(field, f"#{field}")
         self.query_one(target).focus()
 

@@ -60,9 +60,9 @@ class WalkthroughScreen(Screen[None]):
                 tooltip="Set the level (in a vote: this participant's vote)"),
         *[Binding(str(n), f"digit({n})", f"Level {n}", show=False, id=f"walk.level{n}") for n in range(1, 5)],
         Binding("u", "unknown", "Unknown", id="walk.unknown", tooltip="The room does not know (scores 0)"),
-        Binding("x", "not_applicable", "N/A", id="walk.na", tooltip="Not applicable: asks for the reason"),
+        Binding("x", "not_applicable", "N/A", show=False, id="walk.na", tooltip="Not applicable: asks for the reason"),
         Binding("n", "edit('note')", "Note", id="walk.note", tooltip="Public note, shown to participants"),
-        Binding("p", "edit('private_note')", "Private", id="walk.private", tooltip="Private note, never exported"),
+        Binding("p", "edit('private_note')", "Private", show=False, id="walk.private", tooltip="Private note, never exported"),
         Binding("e", "edit('evidence')", "Evidence", show=False, id="walk.evidence",
                 tooltip="Evidence the room cited"),
         Binding("c", "confidence", "Confidence", show=False, id="walk.confidence",
@@ -73,7 +73,7 @@ class WalkthroughScreen(Screen[None]):
         Binding("s", "skip_voter", "Skip", id="walk.skip", tooltip="Skip this participant's vote"),
         Binding("left,k", "move(-1)", "Prev", show=False, id="walk.prev", tooltip="Previous question"),
         Binding("right,j", "move(1)", "Next", show=False, id="walk.next", tooltip="Next question"),
-        Binding("tab", "next_unanswered", "Next open", id="walk.tab", tooltip="Next unanswered question"),
+        Binding("tab", "next_unanswered", "Next open", show=False, id="walk.tab", tooltip="Next unanswered question"),
         Binding("g", "edit('jump')", "Go to", show=False, id="walk.jump", tooltip="Jump to any question"),
         Binding("t", "edit('target')", "Target", show=False, id="walk.target",
                 tooltip="Raise or lower this question's target for this workshop"),
@@ -111,7 +111,9 @@ class WalkthroughScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.session = self.app.store.load_session(self.session_id)
-        yield Static(id="topbar")
+        with Horizontal(id="topbar"):
+            yield Static(id="title")
+            yield Static(id="clock")
         with Horizontal(id="body"):
             yield Outline(self.session.bank, id="outline")
             with Vertical(id="main"):
@@ -121,7 +123,7 @@ class WalkthroughScreen(Screen[None]):
         with Horizontal(id="editor"):
             yield Label(id="editor-label")
             yield Input(id="editor-input", max_length=20_000)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.order = [q.id for q in self.session.bank.questions()]
@@ -175,19 +177,21 @@ class WalkthroughScreen(Screen[None]):
 
     def _show_topbar(self) -> None:
         s = self.session
-        text = Text.assemble((f" {s.organisation} · {s.initiative}", "bold"), f"   {s.answered_count}/{s.total} answered")
+        title = Text(f" {s.organisation} · {s.initiative}", style="bold", no_wrap=True, overflow="ellipsis")
+        self.query_one("#title", Static).update(title)
+        text = Text(f"{s.answered_count}/{s.total} answered ")
         set_id = self.located.set.id
         spent = s.elapsed.get(set_id, 0) + self._unflushed
         box = s.time_boxes.get(set_id)
         if box:
             left = box * 60 - spent
             if left >= 0:
-                text.append(f"   {self.located.set.title}: {_clock_text(left)} left", "bold" if left > WARN_BEFORE_END else "bold yellow")
+                text.append(f"   {self.located.set.title}: {_clock_text(left)} left ", "bold" if left > WARN_BEFORE_END else "bold yellow")
             else:
-                text.append(f"   {self.located.set.title}: over by {_clock_text(left)}", "bold red")
+                text.append(f"   {self.located.set.title}: over by {_clock_text(left)} ", "bold red")
         else:
-            text.append(f"   {self.located.set.title}: {_clock_text(spent)} spent")
-        self.query_one("#topbar", Static).update(text)
+            text.append(f"   {self.located.set.title}: {_clock_text(spent)} spent ")
+        self.query_one("#clock", Static).update(text)
 
     def _saved(self, what: str) -> None:
         status = self.query_one("#status", Static)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from workshop.questionnaire import Located
+from workshop.questionnaire import LEVELS, Located
 from workshop.session import Answer, AnswerStatus
 
 
@@ -21,7 +20,12 @@ class QuestionView(VerticalScroll):
         yield Static(id="crumbs")
         yield Static(id="prompt")
         yield Static(id="guidance")
-        yield Static(id="levels")
+        with Vertical(id="levels"):
+            for level in LEVELS:
+                with Horizontal(classes="level-row", id=f"level-{level}"):
+                    yield Static(classes="level-mark")
+                    yield Static(classes="level-text")
+            yield Static("◆ marks the target level", id="target-legend")
         yield Static(id="meta")
 
     def show(self, located: Located, answer: Answer, target: int, number: int, total: int,
@@ -38,26 +42,15 @@ class QuestionView(VerticalScroll):
         guidance_widget = self.query_one("#guidance", Static)
         guidance_widget.update(Text.assemble(("Why it matters  ", "bold"), question.guidance))
         guidance_widget.display = guidance
-        self.query_one("#levels", Static).update(self._levels(question.levels, answer, target))
-        self.query_one("#meta", Static).update(self._meta(answer))
-
-    @staticmethod
-    def _levels(levels: tuple[str, ...], answer: Answer, target: int) -> Table:
-        """Each level on its own row, wrapped descriptors aligned; the room's level highlighted."""
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=2)
-        grid.add_column(width=1)
-        grid.add_column(ratio=1)
         chosen = answer.level if answer.status is AnswerStatus.LEVEL else None
-        for level, descriptor in enumerate(levels):
-            style = "bold reverse" if level == chosen else ""
-            grid.add_row(
-                Text("▶" if level == chosen else ("◆" if level == target else ""), style="bold"),
-                Text(str(level), style="bold"),
-                Text(descriptor, style=style),
-            )
-        grid.add_row("", "", Text("◆ marks the target level", style="dim"))
-        return grid
+        for level, descriptor in zip(LEVELS, question.levels, strict=True):
+            row = self.query_one(f"#level-{level}")
+            row.set_class(level == chosen, "-chosen")
+            row.set_class(level == target, "-target")
+            marker = "▶" if level == chosen else ("◆" if level == target else " ")
+            row.query_one(".level-mark", Static).update(f"{marker} {level}")
+            row.query_one(".level-text", Static).update(Text(descriptor))
+        self.query_one("#meta", Static).update(self._meta(answer))
 
     @staticmethod
     def _meta(answer: Answer) -> Text:
