@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from textual import events
+
 from workshop.demo import create_demo
 from workshop.questionnaire import builtin_dir, load_paths
 from workshop.store import Store
@@ -26,6 +28,14 @@ class FrozenClock:
         self.now += seconds
 
 
+class TestApp(WorkshopApp):
+    """The real app, with blinking cursors off so snapshots do not depend on timing."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+
 def builtin_bank():
     return load_paths([builtin_dir()]).bank
 
@@ -36,7 +46,7 @@ def make_app(tmp_path: Path, *, demo: bool = True, db_name: str = "workshop.db")
     bank = builtin_bank()
     if demo and not store.list_sessions():
         create_demo(store, bank, today=TODAY)
-    return WorkshopApp(
+    return TestApp(
         store, bank, export_dir=tmp_path / "exports", clock=FrozenClock(), today=lambda: TODAY,
         draft_seconds=0.05,
     )

@@ -24,7 +24,8 @@ LIGHT_THEME = "textual-light"
 
 
 class WorkshopApp(App[None]):
-    CSS_PATH = ["app.tcss", "reports.tcss"]
+    # Absolute, so subclasses (the tests' app) find the stylesheets too.
+    CSS_PATH = [Path(__file__).parent / "app.tcss", Path(__file__).parent / "reports.tcss"]
     TITLE = "workshop"
     SUB_TITLE = "AI production readiness"
     ENABLE_COMMAND_PALETTE = True

@@ -134,7 +134,7 @@ class WalkthroughScreen(Screen[None]):
         self._last_tick = self.app.clock()
         self.set_interval(1.0, self._tick)
         self.set_interval(self.app.draft_seconds, self._autosave_draft)
-        self._show()
+        self._show(marks="all")
         if self.drafts:
             where = ", ".join(sorted({qid for qid, _ in self.drafts}))
             self.notify(f"Unsaved notes kept from last time on {where}: they come back when you open them.",
@@ -164,14 +164,18 @@ class WalkthroughScreen(Screen[None]):
             spreads.setdefault(vote.question_id, []).append(vote.level)
         return {qid for qid, levels in spreads.items() if max(levels) - min(levels) >= MISALIGNED_SPREAD}
 
-    def _show(self) -> None:
+    def _show(self, marks: str = "none") -> None:
+        """Draw the current question; `marks` is 'all', 'current' or 'none' for the outline's labels."""
         answer = self.session.answer(self.question_id)
         self.query_one(QuestionView).show(
             self.located, answer, self.session.target(self.question_id), self.index + 1, len(self.order),
             self.show_guidance,
         )
         outline = self.query_one(Outline)
-        outline.update_marks(self.session, self._misaligned())
+        if marks == "all":
+            outline.update_marks(self.session, self._misaligned())
+        elif marks == "current":
+            outline.update_question(self.session, self.question_id, self._misaligned())
         outline.show_question(self.question_id)
         self._show_topbar()
 
@@ -205,7 +209,7 @@ class WalkthroughScreen(Screen[None]):
             change = change.model_copy(update={"answered_by": self.session.facilitator})
         answer = self.app.store.record_answer(self.session_id, self.question_id, change)
         self.session = self.session.model_copy(update={"answers": {**self.session.answers, self.question_id: answer}})
-        self._show()
+        self._show(marks="current")
         self._saved(what)
         return answer
 
@@ -407,7 +411,7 @@ class WalkthroughScreen(Screen[None]):
     def action_reveal(self) -> None:
         self.mode = Mode.REVEAL
         self.query_one(VotePanel).show_revealed(self.session.participants, self.votes)
-        self.query_one(Outline).update_marks(self.session, self._misaligned())
+        self.query_one(Outline).update_question(self.session, self.question_id, self._misaligned())
         self.refresh_bindings()
 
     def _show_votes(self) -> None:
@@ -462,7 +466,7 @@ class WalkthroughScreen(Screen[None]):
         # Back from the dashboard or action plan: pick up targets or decisions changed there.
         self.session = self.app.store.load_session(self.session_id)
         self._last_tick = self.app.clock()
-        self._show()
+        self._show(marks="all")
 
     # --- the time box --------------------------------------------------------------------------
 

@@ -64,12 +64,25 @@ class Outline(Tree[str]):
                     self._question_nodes[question.id] = section_node.add_leaf(question.id, data=question.id)
 
     def update_marks(self, session: Session, misaligned: set[str]) -> None:
+        """Relabel everything: on opening, and when coming back from another screen."""
         for qset in session.bank.sets:
-            questions = list(qset.questions())
-            answered = sum(1 for q in questions if session.answer(q.id).answered)
-            self._set_nodes[qset.id].set_label(Text.assemble((qset.title, "bold"), (f" {answered}/{len(questions)}", "dim")))
-            for question in questions:
+            self._update_set(session, qset.id)
+            for question in qset.questions():
                 self._question_nodes[question.id].set_label(self._label(session, question.id, misaligned))
+
+    def update_question(self, session: Session, question_id: str, misaligned: set[str]) -> None:
+        """Relabel one question and its set's count: all an answer can change."""
+        self._question_nodes[question_id].set_label(self._label(session, question_id, misaligned))
+        located = session.bank.locate(question_id)
+        if located is not None:
+            self._update_set(session, located.set.id)
+
+    def _update_set(self, session: Session, set_id: str) -> None:
+        qset = session.bank.get_set(set_id)
+        questions = list(qset.questions())
+        answered = sum(1 for q in questions if session.answer(q.id).answered)
+        label = Text.assemble((qset.title, "bold"), (f" {answered}/{len(questions)}", "dim"))
+        self._set_nodes[set_id].set_label(label)
 
     def _label(self, session: Session, question_id: str, misaligned: set[str]) -> Text:
         mark = mark_for(session, question_id)

@@ -45,8 +45,11 @@ class QuestionView(VerticalScroll):
         chosen = answer.level if answer.status is AnswerStatus.LEVEL else None
         for level, descriptor in zip(LEVELS, question.levels, strict=True):
             row = self.query_one(f"#level-{level}")
-            row.set_class(level == chosen, "-chosen")
-            row.set_class(level == target, "-target")
+            # Only touch classes that change: each change re-applies the stylesheet.
+            if row.has_class("-chosen") != (level == chosen):
+                row.set_class(level == chosen, "-chosen")
+            if row.has_class("-target") != (level == target):
+                row.set_class(level == target, "-target")
             marker = "▶" if level == chosen else ("◆" if level == target else " ")
             row.query_one(".level-mark", Static).update(f"{marker} {level}")
             row.query_one(".level-text", Static).update(Text(descriptor))

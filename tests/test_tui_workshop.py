@@ -1,0 +1,107 @@
+"""A whole workshop run from the keyboard: create, answer a set, reopen, decide actions, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workshop.session import AnswerStatus, Confidence, Decision
+
+from tui_harness import make_app
+
+PRIVATE = "CFO doubts the budget"
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_whole_workshop_from_the_keyboard(tmp_path):
+    app = make_app(tmp_path, demo=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # Create it: the business set only, two participants.
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Acme Bank", "tab", *"Loan pre-screening", "tab", *"Ann", "tab", "tab")
+        await pilot.press(*"Bo: IT lead", "enter", *"Cy: Credit risk", "tab")
+        await pilot.press("tab", "tab", "space")  # technical off
+        await pilot.press("tab", "tab", "space")  # organizational off
+        await pilot.press("tab", "tab", "space")  # risk off
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.SCREEN_NAME == "walkthrough"
+        session_id = screen.session_id
+        order = list(screen.order)
+        assert len(order) == 16 and screen.index == 0
+
+        # Answer every question of the set, with each kind of answer along the way.
+        await pilot.press("3", "right")
+        await pilot.press("u", "right")
+        await pilot.press("x", *"No customers involved: internal tool", "enter", "right")
+        await pilot.press("2", "n", *"Targets agreed in principle", "enter", "p", *PRIVATE, "enter",
+                          "e", *"Steering minutes 3 Nov", "enter", "c", "f", "right")
+        await pilot.press("v", "1", "4", "r", "2", *"IT saw a demo, credit risk saw none", "enter", "right")
+        for index in range(5, 16):
+            await pilot.press(str(index % 5))
+            if index < 15:
+                await pilot.press("right")
+        await settle(pilot)
+        assert "16/16 answered" in str(screen.query_one("#clock").render())
+
+        # Leave on question 7 and come back later.
+        await pilot.press("g", "7", "enter", "escape")
+        await settle(pilot)
+        assert app.screen.SCREEN_NAME == "home"
+        await pilot.press("q")
+    app.store.close()
+
+    again = make_app(tmp_path, demo=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert again.screen.question_id == order[6]
+
+        # The room decides on the top action: accepted, with an owner and a due date.
+        await pilot.press("a")
+        await settle(pilot)
+        assert again.screen.SCREEN_NAME == "actions"
+        await pilot.press("a", "o", *"Dana Owner", "enter", "d", *"2026-12-15", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # Export the participants' summary.
+        await pilot.press("w")
+        await settle(pilot)
+        assert again.screen.SCREEN_NAME == "export"
+        await pilot.press("enter")
+        await settle(pilot)
+
+    session = again.store.load_session(session_id)
+    answers = [session.answer(q) for q in order]
+    assert all(a.answered for a in answers)
+    assert answers[0].level == 3
+    assert answers[1].status is AnswerStatus.UNKNOWN
+    assert (answers[2].status, answers[2].reason) == (AnswerStatus.NOT_APPLICABLE,
+                                                      "No customers involved: internal tool")
+    assert (answers[3].level, answers[3].note, answers[3].private_note, answers[3].evidence,
+            answers[3].confidence, answers[3].flagged) == (
+        2, "Targets agreed in principle", PRIVATE, "Steering minutes 3 Nov", Confidence.LOW, True)
+    assert sorted(v.level for v in session.votes_for(order[4])) == [1, 4]
+    assert (answers[4].level, answers[4].reason) == (2, "IT saw a demo, credit risk saw none")
+    assert [a.level for a in answers[5:]] == [i % 5 for i in range(5, 16)]
+    [decision] = session.decisions.values()
+    assert (decision.decision, decision.owner_name, decision.due_date) == (
+        Decision.ACCEPTED, "Dana Owner", dt.date(2026, 12, 15))
+
+    [exported] = (tmp_path / "exports").glob("*.md")
+    assert exported.name == "2026-11-20-acme-bank-loan-pre-screening-participants.md"
+    text = exported.read_text()
+    assert "Acme Bank" in text and "Not ready" in text
+    assert "Targets agreed in principle" in text
+    assert "Dana Owner" in text and "2026-12-15" in text
+    assert PRIVATE not in text
