@@ -256,3 +256,14 @@ def test_empty_file_is_a_new_database(tmp_path):
     path.touch()
     with Store.open(path) as store:
         assert store.list_sessions() == []
+
+
+def test_a_failed_write_is_a_one_line_store_error_and_leaves_nothing_behind(store, session_id):
+    from workshop.store.connection import immediate
+
+    with pytest.raises(StoreError, match=r"^not saved: no such table: nowhere$"), immediate(store.db):
+        store.db.execute("INSERT INTO answers (session_id, question_id, status, level) VALUES (?, 'pilot.kpi', 'level', 2)",
+                         [session_id])
+        store.db.execute("INSERT INTO nowhere VALUES (1)")
+    assert not store.db.conn.in_transaction
+    assert store.load_session(session_id).answers == {}

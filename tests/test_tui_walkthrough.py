@@ -270,3 +270,21 @@ async def test_theme_toggles_from_the_command_palette(tmp_path):
         await pilot.press("ctrl+p", *"toggle light", "enter")
         await pilot.pause()
         assert app.theme == "textual-light"
+
+
+async def test_a_write_that_fails_is_shown_as_not_saved(tmp_path, monkeypatch):
+    from workshop.store import StoreError
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_demo(pilot)
+
+        def disk_full(*args, **kwargs):
+            raise StoreError("not saved: database or disk is full")
+
+        monkeypatch.setattr(app.store, "record_answer", disk_full)
+        await pilot.press("4")
+        await pilot.pause()
+        assert "NOT saved" in status_line(screen) and "disk is full" in status_line(screen)
+        assert "Level 4" not in str(screen.query_one("#meta").render())
+    assert not app.store.load_session(1).answer(screen.question_id).answered

@@ -64,14 +64,20 @@ def immediate(db: Database) -> Iterator[Database]:
     read then write fail at once with SQLITE_BUSY, whatever the busy timeout.
     `BEGIN IMMEDIATE` waits for the lock instead.
     """
-    db.execute("BEGIN IMMEDIATE")
     try:
-        yield db
-    except BaseException:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        # Disk full, a read-only file, a lock held too long: nothing was saved, say so in one line.
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        raise StoreError(f"not saved: {exc}") from None
 
 
 def _inspect(path: Path) -> list[str]:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Label, Static
 from workshop.analysis import MISALIGNED_SPREAD
 from workshop.questionnaire import Located
 from workshop.session import Answer, AnswerChange, Confidence, Session
+from workshop.store import StoreError
 from workshop.tui.widgets.outline import Outline
 from workshop.tui.widgets.question_view import QuestionView
 from workshop.tui.widgets.vote_panel import VotePanel
@@ -207,11 +208,25 @@ class WalkthroughScreen(Screen[None]):
         """Commit to the store first; only then update the screen and say 'saved'."""
         if change.status is not None:
             change = change.model_copy(update={"answered_by": self.session.facilitator})
-        answer = self.app.store.record_answer(self.session_id, self.question_id, change)
+        try:
+            answer = self.app.store.record_answer(self.session_id, self.question_id, change)
+        except StoreError as exc:
+            self.query_one("#status", Static).update(Text.assemble(("✗ NOT saved ", "bold red"), str(exc)))
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return self.session.answer(self.question_id)
         self.session = self.session.model_copy(update={"answers": {**self.session.answers, self.question_id: answer}})
         self._show(marks="current")
         self._saved(what)
         return answer
+
+    def _write(self, write, *args) -> bool:
+        """Any other store write (position, votes, drafts, clock): on failure say so, never crash."""
+        try:
+            write(*args)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return False
+        return True
 
     def action_digit(self, level: int) -> None:
         if self.mode is Mode.VOTE:
@@ -242,7 +257,7 @@ class WalkthroughScreen(Screen[None]):
 
     def _go(self, index: int) -> None:
         self.index = index % len(self.order)
-        self.app.store.set_position(self.session_id, self.question_id)
+        self._write(self.app.store.set_position, self.session_id, self.question_id)
         self.query_one("#status", Static).update("")
         self._show()
 
@@ -343,7 +358,8 @@ class WalkthroughScreen(Screen[None]):
             self.notify("A target is 1-4, or 'default'.", severity="warning", timeout=3)
             return False
         target = int(value) if value.isdigit() else None
-        self.app.store.set_target(self.session_id, self.question_id, target)
+        if not self._write(self.app.store.set_target, self.session_id, self.question_id, target):
+            return False
         targets = {k: v for k, v in self.session.targets.items() if k != self.question_id}
         if target is not None:
             targets[self.question_id] = target
@@ -354,7 +370,7 @@ class WalkthroughScreen(Screen[None]):
 
     def _forget_draft(self, field: str) -> None:
         if self.drafts.pop((self.question_id, field), None) is not None or self._draft_saved is not None:
-            self.app.store.discard_draft(self.session_id, self.question_id, field)
+            self._write(self.app.store.discard_draft, self.session_id, self.question_id, field)
         self._draft_saved = None
 
     def _autosave_draft(self) -> None:
@@ -363,7 +379,8 @@ class WalkthroughScreen(Screen[None]):
             return
         text = self.query_one("#editor-input", Input).value
         if text != self._draft_saved:
-            self.app.store.save_draft(self.session_id, self.question_id, self.editing, text)
+            if not self._write(self.app.store.save_draft, self.session_id, self.question_id, self.editing, text):
+                return
             self.drafts[(self.question_id, self.editing)] = text
             self._draft_saved = text
 
@@ -374,8 +391,7 @@ class WalkthroughScreen(Screen[None]):
         text = self.query_one("#editor-input", Input).value
         if not text.strip():
             return False
-        self.app.store.save_draft(self.session_id, self.question_id, self.editing, text)
-        return True
+        return self._write(self.app.store.save_draft, self.session_id, self.question_id, self.editing, text)
 
     # --- blind votes ----------------------------------------------------------------------
 
@@ -383,7 +399,8 @@ class WalkthroughScreen(Screen[None]):
         if not self.session.participants:
             self.notify("This workshop has no participants to vote.", severity="warning", timeout=4)
             return
-        self.app.store.clear_votes(self.session_id, self.question_id)
+        if not self._write(self.app.store.clear_votes, self.session_id, self.question_id):
+            return
         self.session = self.session.model_copy(
             update={"votes": tuple(v for v in self.session.votes if v.question_id != self.question_id)}
         )
@@ -396,7 +413,11 @@ class WalkthroughScreen(Screen[None]):
 
     def _cast_vote(self, level: int) -> None:
         participant = self.session.participants[self.voter]
-        vote = self.app.store.record_vote(self.session_id, self.question_id, participant.id, level)
+        try:
+            vote = self.app.store.record_vote(self.session_id, self.question_id, participant.id, level)
+        except StoreError as exc:
+            self.notify(str(exc), title="Vote not saved", severity="error", timeout=10)
+            return
         self.session = self.session.model_copy(update={"votes": (*self.session.votes, vote)})
         self.votes[participant.id] = level
         self.voter += 1
@@ -487,7 +508,8 @@ class WalkthroughScreen(Screen[None]):
         if seconds <= 0:
             return
         set_id = self.located.set.id
-        self.app.store.add_elapsed(self.session_id, set_id, seconds)
+        if not self._write(self.app.store.add_elapsed, self.session_id, set_id, seconds):
+            return
         elapsed = {**self.session.elapsed, set_id: self.session.elapsed.get(set_id, 0) + seconds}
         self.session = self.session.model_copy(update={"elapsed": elapsed})
         self._unflushed -= seconds
