@@ -217,3 +217,9 @@ def test_compare_shows_progress_since_the_earlier_workshop(db_path, workshop_id)
 
 def test_compare_without_an_earlier_workshop_is_a_data_error(db_path, workshop_id):
     assert_one_line_error(cli("compare", workshop_id, db=db_path), 1, "no earlier workshop")
+
+
+def test_export_to_a_missing_folder_named_with_a_slash_is_refused(tmp_path, db_path, workshop_id):
+    result = cli("export", workshop_id, "--out", f"{tmp_path}/reports/", db=db_path)
+    assert_one_line_error(result, 1, "output folder does not exist")
+    assert not (tmp_path / "reports").exists()

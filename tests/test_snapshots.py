@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tui_harness import make_app
+from tui_harness import make_app, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def keys(*presses: str):

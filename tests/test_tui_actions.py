@@ -13,24 +13,13 @@ from workshop.session import ActionDecision, Decision
 from workshop.tui.screens.actions import ActionPlanScreen, parse_due_date
 from workshop.tui.screens.home import HomeScreen
 
-from tui_harness import TODAY, make_app
-
-
-def plain(widget) -> str:
-    rendered = widget.render()
-    return getattr(rendered, "plain", str(rendered))
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tui_harness import TODAY, make_app, plain, settle
 
 
 async def open_plan(app, pilot) -> ActionPlanScreen:
     await pilot.pause()
     app.open_action_plan(1)
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, ActionPlanScreen)
     return app.screen
 

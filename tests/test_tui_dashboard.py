@@ -14,24 +14,13 @@ from workshop.tui.screens.export import ExportScreen
 from workshop.tui.screens.home import HomeScreen
 from workshop.tui.widgets.score_bars import ScoreBars
 
-from tui_harness import make_app
-
-
-def plain(widget) -> str:
-    rendered = widget.render()
-    return getattr(rendered, "plain", str(rendered))
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tui_harness import make_app, plain, settle
 
 
 async def open_dashboard(app, pilot) -> DashboardScreen:
     await pilot.pause()
     app.open_dashboard(1)
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, DashboardScreen)
     return app.screen
 
@@ -77,13 +66,13 @@ async def test_dashboard_is_current_after_answers_and_decisions_change(tmp_path:
         assert len(screen.query("#blockers .prompt")) == 10
 
         await pilot.press("a")  # to the action plan
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ActionPlanScreen)
         await pilot.press("a")  # accept the first action there
         # Meanwhile the walk-through (another screen) raises a blocker to its target.
         app.store.record_answer(1, "biz.results.kpi", AnswerChange.from_level_text("3"))
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
 
         assert app.screen is screen
         assert len(screen.query("#blockers .prompt")) == 9
@@ -97,7 +86,7 @@ async def test_dashboard_keys_open_export_and_go_back(tmp_path: Path):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dashboard(app, pilot)
         await pilot.press("w")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ExportScreen) and app.screen.session_id == 1
         await pilot.press("escape")
         await pilot.pause()

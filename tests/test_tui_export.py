@@ -11,27 +11,18 @@ from textual.widgets import Input, RadioSet
 from workshop.tui.screens.dashboard import DashboardScreen
 from workshop.tui.screens.export import ExportScreen, resolve_out
 
-from tui_harness import make_app
+from tui_harness import make_app, plain, settle
 
 PRIVATE_NOTE = "Ops lead was defensive"
 BASENAME = "2026-11-20-northwind-insurance-demo-claims-triage-assistant"
 
 
-def plain(widget) -> str:
-    rendered = widget.render()
-    return getattr(rendered, "plain", str(rendered))
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_export(app, pilot) -> ExportScreen:
     await pilot.pause()
     app.open_export(1)
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, ExportScreen)
     return app.screen
 
@@ -43,7 +34,7 @@ async def test_enter_writes_the_participants_markdown_to_the_default_folder(tmp_
         assert screen.query_one("#out", Input).value == str(tmp_path / "exports")
         assert f"{BASENAME}-participants.md" in plain(screen.query_one("#target"))
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
 
         written = tmp_path / "exports" / f"{BASENAME}-participants.md"
         assert screen.written == written and written.is_file()
@@ -63,20 +54,20 @@ async def test_letter_keys_choose_audience_and_format(tmp_path: Path):
         assert screen.query_one("#format", RadioSet).pressed_button.id == "json"
         assert "do not forward" in plain(screen.query_one("#audience-note"))
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         document = json.loads(screen.written.read_text(encoding="utf-8"))
         assert screen.written.name == f"{BASENAME}-facilitator.json"
         assert PRIVATE_NOTE in json.dumps(document)  # the facilitator's copy keeps private notes
 
         await pilot.press("p", "c", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.written.name == f"{BASENAME}-participants.csv"
         with screen.written.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
         assert len(rows) > 1 and PRIVATE_NOTE not in screen.written.read_text(encoding="utf-8-sig")
 
         await pilot.press("h", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         html = screen.written.read_text(encoding="utf-8")
         assert screen.written.suffix == ".html" and "<svg" in html and PRIVATE_NOTE not in html
 
@@ -89,7 +80,7 @@ async def test_a_missing_folder_gives_a_one_line_error(tmp_path: Path, monkeypat
         await pilot.press("tab", "tab", "tab")  # audience, format, then the path (its text selected)
         assert screen.query_one("#out", Input).has_focus
         await pilot.press(*"nowhere/x.md", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         result = plain(screen.query_one("#result"))
         assert result.startswith("✗ output folder does not exist") and "\n" not in result
         assert screen.written is None
@@ -102,13 +93,13 @@ async def test_a_file_path_is_written_as_given_and_escape_goes_back(tmp_path: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.open_dashboard(1)
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("w")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExportScreen)
         await pilot.press("tab", "tab", "tab", *"r.md", "enter")  # relative to the working folder
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.written == tmp_path / "r.md" and "Not ready" in screen.written.read_text(encoding="utf-8")
         await pilot.press("escape")
         await pilot.pause()

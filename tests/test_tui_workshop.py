@@ -6,15 +6,10 @@ import datetime as dt
 
 from workshop.session import AnswerStatus, Confidence, Decision
 
-from tui_harness import make_app
+from tui_harness import make_app, settle
 
 PRIVATE = "CFO doubts the budget"
 
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_a_whole_workshop_from_the_keyboard(tmp_path):

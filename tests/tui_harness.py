@@ -50,3 +50,16 @@ def make_app(tmp_path: Path, *, demo: bool = True, db_name: str = "workshop.db")
         store, bank, export_dir=tmp_path / "exports", clock=FrozenClock(), today=lambda: TODAY,
         draft_seconds=0.05,
     )
+
+
+async def settle(pilot) -> None:
+    """Let the app finish what a key started: messages, then workers, then the redraw."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def plain(widget) -> str:
+    """The text a widget shows."""
+    rendered = widget.render()
+    return getattr(rendered, "plain", str(rendered))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -141,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=["participants", "facilitator"], default="participants",
                    help="participants never see private notes (default: participants)")
     p.add_argument("--format", dest="fmt", choices=["md", "html", "json", "csv"], default="md")
-    p.add_argument("--out", type=Path, metavar="PATH", help="a file, or a folder (default: ./exports/)")
+    p.add_argument("--out", metavar="PATH", help="a file, or a folder (default: ./exports/)")
     p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("compare", help="re-assessment: what changed since an earlier workshop")
@@ -354,11 +355,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from workshop.analysis import analyse
     from workshop.export import ExportError, write_export
 
+    out = Path(args.out) if args.out else None
+    # Path() drops a trailing slash: 'reports/' names a folder, and must not become a file called 'reports'.
+    if out is not None and args.out.endswith(("/", os.sep)) and not out.is_dir():
+        raise DataError(f"output folder does not exist: {out}")
     with open_store(args) as store:
         session = store.load_session(args.session)
         history = store.history(args.session) if args.audience == "facilitator" else []
     try:
-        path = write_export(session, analyse(session), args.audience, args.fmt, args.out, default_export_dir(), history)
+        path = write_export(session, analyse(session), args.audience, args.fmt, out, default_export_dir(), history)
     except ExportError as exc:
         raise DataError(str(exc)) from None
     print(path)

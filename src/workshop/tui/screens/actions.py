@@ -28,7 +28,7 @@ from workshop.analysis import Analysis, RecommendedAction, analyse
 from workshop.export import numbers
 from workshop.session import ActionDecision, Decision, Session
 from workshop.store import StoreError
-from workshop.tui.screens.dashboard import first_line
+from workshop.tui.errors import first_line
 
 DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_OWNER = 200

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from workshop.analysis import Analysis, QuestionScore, RecommendedAction, VerdictStatus, analyse
 from workshop.export import numbers
 from workshop.session import Decision, Session
+from workshop.tui.errors import first_line
 from workshop.tui.widgets.score_bars import Bar, ScoreBars
 
 TOP_ACTIONS = 5
@@ -31,14 +32,6 @@ VERDICT_CLASSES = {
     VerdictStatus.READY_WITH_CONDITIONS: "-conditions",
     VerdictStatus.NOT_READY: "-not-ready",
 }
-
-
-def first_line(error: BaseException | None) -> str:
-    """An error as one line for the screen: its message's first line, or its type."""
-    if error is None:
-        return ""
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
 
 
 def decision_text(action: RecommendedAction) -> str:

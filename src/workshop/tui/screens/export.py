@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from workshop.analysis import analyse
 from workshop.export import Audience, ExportError, Format, default_filename, write_export
 from workshop.session import HistoryEntry, Session
-from workshop.tui.screens.dashboard import first_line
+from workshop.tui.errors import first_line
 
 AUDIENCE_NOTES = {
     Audience.PARTICIPANTS: ("Everything the room saw. Private notes and flags are left out.", "$text-muted"),
