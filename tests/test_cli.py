@@ -223,3 +223,21 @@ def test_export_to_a_missing_folder_named_with_a_slash_is_refused(tmp_path, db_p
     result = cli("export", workshop_id, "--out", f"{tmp_path}/reports/", db=db_path)
     assert_one_line_error(result, 1, "output folder does not exist")
     assert not (tmp_path / "reports").exists()
+
+
+def test_export_of_a_reassessed_initiative_shows_what_changed(tmp_path, db_path, workshop_id):
+    cli("answer", workshop_id, "pilot.kpi", "1", db=db_path)
+    later = cli("new", "--org", "Acme", "--initiative", "Claims triage", "--facilitator", "Ann", "--sets",
+                "pilot,ops", "--date", "2026-12-20", db=db_path).stdout.strip()
+    cli("answer", later, "pilot.kpi", "3", db=db_path)
+    markdown = tmp_path / "later.md"
+    cli("export", later, "--out", str(markdown), db=db_path)
+    text = markdown.read_text()
+    assert "## Since the last workshop (2026-11-20)" in text
+    assert "### Sets" in text and "improved" in text
+    data = json.loads(cli("export", later, "--format", "json", "--out", str(tmp_path / "l.json"), db=db_path)
+                      and (tmp_path / "l.json").read_text())
+    assert data["reassessment"]["before_date"] == "2026-11-20"
+    first = tmp_path / "first.md"
+    cli("export", workshop_id, "--out", str(first), db=db_path)
+    assert "Since the last workshop" not in first.read_text()

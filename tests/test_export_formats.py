@@ -67,7 +67,8 @@ def test_json_shape(session):
     assert (document["format"], document["version"], document["audience"]) == (FORMAT, VERSION, "participants")
     assert FORMAT == "workshop-export" and VERSION == 1
     assert set(document) == {"format", "version", "audience", "session", "questionnaire", "answers", "votes",
-                             "decisions", "analysis"}
+                             "decisions", "analysis", "reassessment"}
+    assert document["reassessment"] is None  # no earlier workshop given
     analysis = document["analysis"]
     assert analysis["verdict"]["status"] == "not-ready"
     assert analysis["verdict"]["blockers"] == ["a.gate"]

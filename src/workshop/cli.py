@@ -352,20 +352,18 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from workshop.analysis import analyse
-    from workshop.export import ExportError, write_export
+    from workshop.export import ExportError
+    from workshop.report import export_workshop
 
     out = Path(args.out) if args.out else None
     # Path() drops a trailing slash: 'reports/' names a folder, and must not become a file called 'reports'.
     if out is not None and args.out.endswith(("/", os.sep)) and not out.is_dir():
         raise DataError(f"output folder does not exist: {out}")
     with open_store(args) as store:
-        session = store.load_session(args.session)
-        history = store.history(args.session) if args.audience == "facilitator" else []
-    try:
-        path = write_export(session, analyse(session), args.audience, args.fmt, out, default_export_dir(), history)
-    except ExportError as exc:
-        raise DataError(str(exc)) from None
+        try:
+            path = export_workshop(store, args.session, args.audience, args.fmt, out, default_export_dir())
+        except ExportError as exc:
+            raise DataError(str(exc)) from None
     print(path)
     return 0
 

@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from workshop.analysis import Analysis
+from workshop.analysis import Analysis, Comparison
 from workshop.export.escape import clean
 from workshop.export.options import Audience
 from workshop.session import HistoryEntry, Session
@@ -48,6 +48,7 @@ def render_csv(
     analysis: Analysis,
     audience: Audience | str = Audience.PARTICIPANTS,
     history: Sequence[HistoryEntry] = (),  # accepted for a uniform signature; not part of the CSV
+    comparison: Comparison | None = None,  # likewise
 ) -> str:
     header = columns(audience)
     rows: list[dict[str, object]] = []

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 
-from workshop.analysis import Analysis
+from workshop.analysis import Analysis, Comparison
 from workshop.export import numbers
 from workshop.export.escape import one_line
 from workshop.export.markdown import markdown_blocks
@@ -105,10 +105,11 @@ def render_html(
     analysis: Analysis,
     audience: Audience | str = Audience.PARTICIPANTS,
     history: Sequence[HistoryEntry] = (),
+    comparison: Comparison | None = None,
 ) -> str:
     md = renderer()
     body = []
-    for block in markdown_blocks(session, analysis, audience, history):
+    for block in markdown_blocks(session, analysis, audience, history, comparison):
         body.append(svg_chart(analysis) if block.name == "chart" else md.render(block.markdown))
     title = html.escape(f"Readiness workshop: {one_line(session.initiative)} ({one_line(session.organisation)})")
     return (

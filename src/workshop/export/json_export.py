@@ -34,6 +34,13 @@ Shape, version 1 (keys always present unless marked; dates ISO 8601; scores 0-10
         "unknown": [question id], "unassessed": [question id], "low_confidence": [question id],
         "not_applicable": [{"question_id", "reason"}]
       },
+      "reassessment": null | {"before_session", "after_session", "before_date", "after_date",
+                      "readiness_before", "readiness_after", "readiness_delta", "progress",
+                      "sets": [{"set_id", "title", "before_score", "after_score", "delta", "change",
+                                "progress"}],
+                      "questions": [{"question_id", "set_id", "prompt", "before_status", "after_status",
+                                     "before_level", "after_level", "target", "change", "progress"}],
+                      "only_before", "only_after", "warnings"},
       "history": [{"question_id", "field", "old_value", "new_value", "changed_at"}]  (facilitator only)
     }
 
@@ -43,11 +50,13 @@ private-note edits).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
-from workshop.analysis import Analysis
+from workshop.analysis import Analysis, Comparison
 from workshop.export.options import Audience
 from workshop.session import ActionDecision, HistoryEntry, Session
 
@@ -176,6 +185,7 @@ def export_document(
     analysis: Analysis,
     audience: Audience | str = Audience.PARTICIPANTS,
     history: Sequence[HistoryEntry] = (),
+    comparison: Comparison | None = None,
 ) -> dict[str, Any]:
     """The export as plain Python data (what `render_json` serialises)."""
     facilitator = Audience(audience) is Audience.FACILITATOR
@@ -248,6 +258,8 @@ def export_document(
         ],
         "decisions": [_decision(d) for d in session.decisions.values()],
         "analysis": _analysis(analysis),
+        # The change since the last workshop on the same initiative, or null.
+        "reassessment": _jsonable(asdict(comparison)) if comparison is not None else None,
     }
     if facilitator:
         document["history"] = [
@@ -268,5 +280,18 @@ def render_json(
     analysis: Analysis,
     audience: Audience | str = Audience.PARTICIPANTS,
     history: Sequence[HistoryEntry] = (),
+    comparison: Comparison | None = None,
 ) -> str:
-    return json.dumps(export_document(session, analysis, audience, history), ensure_ascii=False, indent=2) + "\n"
+    document = export_document(session, analysis, audience, history, comparison)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates and enums as the strings JSON readers expect."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

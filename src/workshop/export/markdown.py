@@ -427,6 +427,7 @@ def markdown_blocks(
     analysis: Analysis,
     audience: Audience | str = Audience.PARTICIPANTS,
     history: Sequence[HistoryEntry] = (),
+    comparison: Comparison | None = None,
 ) -> list[Block]:
     audience = Audience(audience)
     blocks: list[Block | None] = [
@@ -435,6 +436,7 @@ def markdown_blocks(
         blockers_block(session, analysis),
         scores_block(analysis),
         chart_block(analysis),
+        reassessment_block(comparison, _set_titles(session)),
         sections_block(session, analysis),
         actions_block(analysis),
         gaps_block(session, analysis),
@@ -459,16 +461,33 @@ def render_markdown(
     analysis: Analysis,
     audience: Audience | str = Audience.PARTICIPANTS,
     history: Sequence[HistoryEntry] = (),
+    comparison: Comparison | None = None,
 ) -> str:
-    return "\n\n".join(b.markdown for b in markdown_blocks(session, analysis, audience, history)) + "\n"
+    blocks = markdown_blocks(session, analysis, audience, history, comparison)
+    return "\n\n".join(b.markdown for b in blocks) + "\n"
 
 
 def render_comparison(comparison: Comparison, set_titles: dict[str, str] | None = None) -> str:
-    """The re-assessment as Markdown: per set, then per question that changed."""
+    """The re-assessment as a Markdown document of its own (`workshop compare`)."""
+    title = f"# Re-assessment: {comparison.before_date.isoformat()} → {comparison.after_date.isoformat()}"
+    return comparison_markdown(comparison, title, set_titles) + "\n"
+
+
+def reassessment_block(comparison: Comparison | None, set_titles: dict[str, str]) -> Block | None:
+    """In an export: what changed since the last workshop on the same initiative."""
+    if comparison is None:
+        return None
+    title = f"## Since the last workshop ({comparison.before_date.isoformat()})"
+    return Block("reassessment", comparison_markdown(comparison, title, set_titles))
+
+
+def comparison_markdown(comparison: Comparison, title: str, set_titles: dict[str, str] | None = None) -> str:
+    """Per set, then per question that changed; sub-headings one level under `title`."""
     titles = set_titles or {}
+    sub = "#" * (len(title) - len(title.lstrip("#")) + 1)
     progress = numbers.percent(comparison.progress) if comparison.progress is not None else "n/a (no gap before)"
     lines = [
-        f"# Re-assessment: {comparison.before_date.isoformat()} → {comparison.after_date.isoformat()}",
+        title,
         "",
         f"Readiness index {numbers.score(comparison.readiness_before)} → {numbers.score(comparison.readiness_after)}; "
         f"progress to date: {progress} of the earlier gap closed.",
@@ -484,12 +503,12 @@ def render_comparison(comparison: Comparison, set_titles: dict[str, str] | None 
         ]
         for s in comparison.sets
     ]
-    lines += ["", "## Sets", "", table(["Set", "Before", "Now", "Change", "Progress"], set_rows, "lrrlr")]
+    lines += ["", f"{sub} Sets", "", table(["Set", "Before", "Now", "Change", "Progress"], set_rows, "lrrlr")]
     changed = [q for q in comparison.questions if q.change.value != "unchanged"]
     counts = comparison.counts()
     lines += [
         "",
-        "## Questions",
+        f"{sub} Questions",
         "",
         ", ".join(f"{n} {c.label}" for c, n in counts.items() if n) or "No question compared.",
     ]
@@ -509,4 +528,4 @@ def render_comparison(comparison: Comparison, set_titles: dict[str, str] | None 
         ]
         header = ["Id", "Question", "Set", "Before", "Now", "Target", "Change", "Progress"]
         lines += ["", table(header, rows, "lllrrrlr")]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from workshop.analysis import Analysis
+from workshop.analysis import Analysis, Comparison
 from workshop.export.csv_export import render_csv
 from workshop.export.html import render_html
 from workshop.export.json_export import render_json
@@ -17,7 +17,7 @@ from workshop.export.names import default_filename
 from workshop.export.options import Audience, ExportError, Format
 from workshop.session import HistoryEntry, Session
 
-Renderer = Callable[[Session, Analysis, Audience, Sequence[HistoryEntry]], str]
+Renderer = Callable[[Session, Analysis, Audience, Sequence[HistoryEntry], Comparison | None], str]
 
 RENDERERS: dict[Format, Renderer] = {
     Format.MD: render_markdown,
@@ -36,9 +36,10 @@ def render(
     audience: Audience | str = Audience.PARTICIPANTS,
     fmt: Format | str = Format.MD,
     history: Sequence[HistoryEntry] = (),
+    comparison: Comparison | None = None,
 ) -> str:
     """The export as text, without writing anything."""
-    return RENDERERS[Format(fmt)](session, analysis, Audience(audience), tuple(history))
+    return RENDERERS[Format(fmt)](session, analysis, Audience(audience), tuple(history), comparison)
 
 
 def _reason(exc: OSError) -> str:
@@ -53,6 +54,7 @@ def write_export(
     out: Path | None,
     default_dir: Path,
     history: Sequence[HistoryEntry] = (),
+    comparison: Comparison | None = None,
 ) -> Path:
     """Write the export and return its path.
 
@@ -78,7 +80,7 @@ def write_export(
     if not folder.is_dir():
         raise ExportError(f"output folder is not a folder: {folder}")
 
-    data = render(session, analysis, audience, fmt, history).encode(ENCODINGS.get(fmt, "utf-8"))
+    data = render(session, analysis, audience, fmt, history, comparison).encode(ENCODINGS.get(fmt, "utf-8"))
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")

@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from workshop.analysis import analyse
-from workshop.export import Audience, ExportError, Format, default_filename, write_export
-from workshop.session import HistoryEntry, Session
+from workshop.export import Audience, ExportError, Format, default_filename
+from workshop.report import export_workshop
+from workshop.session import Session
 from workshop.tui.errors import first_line
 
 AUDIENCE_NOTES = {
@@ -196,18 +196,13 @@ class ExportScreen(Screen[None]):
         except ExportError as exc:
             self._show_error(str(exc))
             return
-        audience = self.chosen_audience
-        # Two quick reads on the UI thread; the analysis, rendering and file write go to the worker.
-        session = self.app.store.load_session(self.session_id)
-        history = self.app.store.history(self.session_id) if audience is Audience.FACILITATOR else []
         self.query_one("#result", Static).update(Content.styled("Writing…", "$text-muted"))
-        self._worker = self._write(session, history, audience, self.chosen_format, out)
+        self._worker = self._write(self.chosen_audience, self.chosen_format, out)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", name="export")
-    def _write(
-        self, session: Session, history: list[HistoryEntry], audience: Audience, fmt: Format, out: Path | None
-    ) -> Path:
-        return write_export(session, analyse(session), audience, fmt, out, self.app.export_dir, history)
+    def _write(self, audience: Audience, fmt: Format, out: Path | None) -> Path:
+        # Reading, analysing, rendering and writing all happen off the UI thread.
+        return export_workshop(self.app.store, self.session_id, audience, fmt, out, self.app.export_dir)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:
