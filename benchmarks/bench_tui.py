@@ -1,0 +1,364 @@
+"""App figures with 1,000 finished workshops: start-up to the home screen, key press to answer committed.
+
+Run: .venv/bin/python benchmarks/bench_tui.py [--workshops 1000] [--launches 7] [--presses 200] [--drawn 60]
+Prints figures; asserts nothing. Goals (issue 5): the home screen drawn within 1.5x of a bare
+Textual app that draws one label, and a key press committed in under 50 ms at p95.
+
+Start-up is measured as the facilitator sees it: each launch is a fresh `python -m workshop`
+(cold interpreter, every import) on a pseudo-terminal of 120x40, and the clock stops when the
+newest workshop's name appears in what the app wrote to the terminal. The bare app is launched
+the same way, interleaved with the real one, and stops the clock on its label's text.
+
+Key presses drive the real app in-process with `App.run_test()`: the clock runs from the start
+of `pilot.press("3")` until a second sqlite3 connection, polling in a thread, sees the new level
+in the answers table. (`pilot.press` itself is not timed: it waits for 20 ms windows of idle CPU,
+so it says more about the pilot than the app.) What the room sees is timed too: `workshop` on a
+pty, Enter on the newest workshop, then level keys written to the terminal, the clock stopping
+when "saved level N" is drawn.
+
+Also: home -> walk-through (Enter until the walk-through is mounted and the pilot idle), and the
+home screen's verdict column filling in its worker thread, first at start and then on reload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import re
+import select
+import signal
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench_store import fill, p95
+
+from workshop.questionnaire import builtin_dir, load_paths
+from workshop.store import Store
+from workshop.tui.app import WorkshopApp
+
+COLUMNS, ROWS = 120, 40
+ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])")
+BARE_LABEL = "bare textual app ready"
+BARE_APP = f"""\
+from textual.app import App
+from textual.widgets import Label
+
+
+class Bare(App):
+    def compose(self):
+        yield Label({BARE_LABEL!r})
+
+
+Bare().run()
+"""
+
+
+# --- start-up: a fresh process on a pseudo-terminal ----------------------------------------------
+
+def _set_size(fd: int) -> None:
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+
+
+def _drain(fd: int, seconds: float) -> bytes | None:
+    """What the child wrote within `seconds`: None if nothing yet, b'' once it has closed the terminal."""
+    ready, _, _ = select.select([fd], [], [], seconds)
+    if not ready:
+        return None
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the child side is closed
+        return b""
+
+
+class Terminal:
+    """A program on a pseudo-terminal of COLUMNS x ROWS: send it keys, wait for text to be drawn."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.argv = argv
+        self.started = time.perf_counter()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: size its terminal before Textual asks, then become the program
+            try:
+                _set_size(0)
+                os.execve(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        self.seen = b""  # what it drew since the last `clear()`
+
+    def clear(self) -> None:
+        self.seen = b""
+
+    def send(self, keys: bytes) -> float:
+        start = time.perf_counter()
+        os.write(self.fd, keys)
+        return start
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> float:
+        """The perf_counter() at which `text` (escape sequences stripped) first appears since `clear()`."""
+        wanted = text.encode()
+        give_up = time.perf_counter() + timeout
+        while wanted not in ANSI.sub(b"", self.seen):
+            if time.perf_counter() > give_up:
+                raise RuntimeError(f"{self.argv}: '{text}' not drawn within {timeout:.0f} s")
+            chunk = _drain(self.fd, 0.5)
+            if chunk == b"":
+                raise RuntimeError(f"{self.argv}: exited before drawing '{text}':\n{ANSI.sub(b'', self.seen)[-2000:]!r}")
+            if chunk is not None:
+                self.seen += chunk
+        return time.perf_counter()
+
+    def wait_quiet(self, quiet: float, timeout: float = 60.0) -> None:
+        """Until nothing has been drawn for `quiet` seconds (background work done)."""
+        give_up = time.perf_counter() + timeout
+        while time.perf_counter() < give_up and _drain(self.fd, quiet) not in (None, b""):
+            pass
+
+    def quit(self) -> None:
+        """ctrl+q, the way a user quits, so the app restores the terminal; killed if it hangs."""
+        try:
+            os.write(self.fd, b"\x11")
+            quit_by = time.perf_counter() + 10
+            while time.perf_counter() < quit_by and _drain(self.fd, 0.2) != b"":
+                pass
+        finally:
+            done, _ = os.waitpid(self.pid, os.WNOHANG)
+            if done == 0:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            os.close(self.fd)
+
+
+def time_launch(argv: list[str], env: dict[str, str], marker: str) -> float:
+    """Milliseconds from fork to `marker` drawn on the terminal."""
+    terminal = Terminal(argv, env)
+    try:
+        return (terminal.wait_for(marker) - terminal.started) * 1000
+    finally:
+        terminal.quit()
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {**os.environ, "WORKSHOP_DB": str(db), "TERM": "xterm-256color", "COLUMNS": str(COLUMNS),
+            "LINES": str(ROWS)}
+
+
+def time_saved_drawn(db: Path, marker: str, presses: int) -> list[float]:
+    """Milliseconds from a level key written to the terminal to its "saved level N" drawn, in `workshop`."""
+    terminal = Terminal([sys.executable, "-m", "workshop"], _env(db))
+    times = []
+    try:
+        terminal.wait_for(marker)
+        terminal.wait_quiet(1.0)  # the verdict column has filled
+        terminal.send(b"\r")  # open the newest workshop
+        terminal.wait_for("answered")
+        terminal.wait_quiet(0.5)
+        for i in range(presses):
+            level = i % 5  # never the level pressed just before, so the status line always changes
+            terminal.clear()
+            start = terminal.send(str(level).encode())
+            times.append((terminal.wait_for(f"saved level {level}", timeout=10) - start) * 1000)
+    finally:
+        terminal.quit()
+    return times
+
+
+def time_startups(db: Path, marker: str, bare_script: Path, launches: int) -> tuple[list[float], list[float]]:
+    env = _env(db)
+    workshop = [sys.executable, "-m", "workshop"]
+    bare = [sys.executable, str(bare_script)]
+    # One launch of each first, not counted: the files are in the page cache for every counted run.
+    time_launch(bare, env, BARE_LABEL)
+    time_launch(workshop, env, marker)
+    bare_ms, workshop_ms = [], []
+    for _ in range(launches):  # interleaved, so a busy moment on the machine hits both alike
+        bare_ms.append(time_launch(bare, env, BARE_LABEL))
+        workshop_ms.append(time_launch(workshop, env, marker))
+    return bare_ms, workshop_ms
+
+
+# --- in the app: verdicts, opening a workshop, key presses --------------------------------------
+
+class CommitWatcher:
+    """A second sqlite3 connection, polled every 0.5 ms in its own thread: it sees only what is committed.
+
+    The clock stops in this thread, so it does not wait for the app to finish drawing; while the app
+    holds the GIL the thread may see the row up to one switch interval (5 ms) late.
+    """
+
+    SQL = "SELECT level FROM answers WHERE session_id = ? AND question_id = ?"
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.wanted: tuple[tuple[int, str], int] | None = None
+        self.seen: float | None = None
+        self.found = threading.Event()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.reader = sqlite3.connect(db)
+        self.thread.start()
+
+    def level(self, key: tuple[int, str]) -> int:
+        return self.reader.execute(self.SQL, key).fetchone()[0]
+
+    def expect(self, key: tuple[int, str], level: int) -> float:
+        self.found.clear()
+        self.seen = None
+        start = time.perf_counter()
+        self.wanted = (key, level)
+        return start
+
+    def wait(self, timeout: float) -> float:
+        if not self.found.wait(timeout):
+            raise RuntimeError(f"{self.wanted} never committed")
+        assert self.seen is not None
+        return self.seen
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.reader.close()
+
+    def _poll(self) -> None:
+        reader = sqlite3.connect(self.db)
+        try:
+            while not self.stopping.is_set():
+                wanted = self.wanted
+                if wanted is not None and reader.execute(self.SQL, wanted[0]).fetchone()[0] == wanted[1]:
+                    self.seen = time.perf_counter()
+                    self.wanted = None
+                    self.found.set()
+                time.sleep(0.0005)
+        finally:
+            reader.close()
+
+
+async def _until(pilot, done: Callable[[], bool], timeout: float = 30.0) -> None:
+    give_up = time.perf_counter() + timeout
+    while not done():
+        if time.perf_counter() > give_up:
+            raise RuntimeError("timed out waiting for the app")
+        await pilot.pause()
+
+
+async def drive_app(db: Path, bank, exports: Path, opens: int, presses: int) -> dict[str, object]:
+    from workshop.tui.screens.home import HomeScreen
+    from workshop.tui.screens.walkthrough import WalkthroughScreen
+
+    figures: dict[str, object] = {}
+    store = Store.open(db)
+    app = WorkshopApp(store, bank, export_dir=exports)
+    try:
+        started = time.perf_counter()
+        async with app.run_test(size=(COLUMNS, ROWS)) as pilot:
+            figures["ready_ms"] = (time.perf_counter() - started) * 1000
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            await app.workers.wait_for_complete()
+            await _until(pilot, lambda: len(home.verdicts) == len(home.summaries))
+            figures["verdicts_first_ms"] = (time.perf_counter() - started) * 1000
+            refills = []
+            for _ in range(2):  # what returning to home costs: reload() restarts the worker
+                start = time.perf_counter()
+                home.reload()
+                await app.workers.wait_for_complete()
+                await _until(pilot, lambda: len(home.verdicts) == len(home.summaries))
+                refills.append((time.perf_counter() - start) * 1000)
+            figures["verdicts_refill_ms"] = refills
+
+            opened = []
+            for n in range(opens):
+                await pilot.press(*["down"] * n)  # a different workshop each time
+                start = time.perf_counter()
+                await pilot.press("enter")
+                await _until(pilot, lambda: isinstance(app.screen, WalkthroughScreen) and app.screen.is_mounted)
+                await pilot.pause()
+                opened.append((time.perf_counter() - start) * 1000)
+                await pilot.press("escape")  # home again: its verdicts refill; wait so they do not overlap
+                await _until(pilot, lambda: app.screen is home)
+                await app.workers.wait_for_complete()
+                await pilot.press(*["up"] * n)
+            figures["open_ms"] = opened
+
+            await pilot.press("enter")
+            await _until(pilot, lambda: isinstance(app.screen, WalkthroughScreen) and app.screen.is_mounted)
+            walk = app.screen
+            watcher = CommitWatcher(db)
+            committed = []
+            try:
+                for i in range(presses):
+                    key = (walk.session_id, walk.question_id)
+                    level = (watcher.level(key) + 1 + i % 4) % 5  # alternating, never the level stored
+                    start = watcher.expect(key, level)
+                    await pilot.press(str(level))
+                    seen = await asyncio.to_thread(watcher.wait, 10.0)
+                    committed.append((seen - start) * 1000)
+                    await pilot.press("right")  # untimed: the next press lands on the next question
+            finally:
+                watcher.stop()
+            figures["press_committed_ms"] = committed
+            figures["questions"] = len(walk.order)
+    finally:
+        store.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workshops", type=int, default=1000)
+    parser.add_argument("--launches", type=int, default=7)
+    parser.add_argument("--opens", type=int, default=7)
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--drawn", type=int, default=60, help="key presses timed on the pty")
+    args = parser.parse_args()
+    bank = load_paths([builtin_dir()]).bank
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        started = time.perf_counter()
+        with Store.open(db) as store:
+            fill(store, bank, args.workshops)
+            newest = store.list_sessions()[0]
+        fill_s = time.perf_counter() - started
+        bare_script = Path(tmp) / "bare_app.py"
+        bare_script.write_text(BARE_APP)
+        bare_ms, workshop_ms = time_startups(db, newest.initiative, bare_script, args.launches)
+        drawn = time_saved_drawn(db, newest.initiative, args.drawn)
+        app = asyncio.run(drive_app(db, bank, Path(tmp) / "exports", args.opens, args.presses))
+
+    bare_med, work_med = statistics.median(bare_ms), statistics.median(workshop_ms)
+    committed = app["press_committed_ms"]
+    print(f"workshops: {args.workshops} finished x {app['questions']} questions (filled in {fill_s:.1f} s); "
+          f"terminal {COLUMNS}x{ROWS}")
+    print(f"launch to first screen drawn, fresh process on a pty, {args.launches} runs each (interleaved):")
+    print(f"  bare Textual app, one Label:  median {bare_med:.0f} ms, min {min(bare_ms):.0f} ms")
+    print(f"  workshop, home with the list: median {work_med:.0f} ms, min {min(workshop_ms):.0f} ms")
+    print(f"  ratio workshop/bare: median {work_med / bare_med:.2f}x, min {min(workshop_ms) / min(bare_ms):.2f}x "
+          f"(goal: within 1.5x)")
+    print(f"key press to answer committed, {len(committed)} presses of 0-4 in the walk-through "
+          "(from the start of pilot.press until a second sqlite3 connection, polled in a thread, sees the level):")
+    print(f"  median {statistics.median(committed):.1f} ms, p95 {p95(committed):.1f} ms, max {max(committed):.1f} ms "
+          "(goal: p95 under 50 ms)")
+    print(f"key press to '✓ saved level N' drawn, `workshop` on a pty, {len(drawn)} presses: "
+          f"median {statistics.median(drawn):.0f} ms, p95 {p95(drawn):.0f} ms")
+    opened = app["open_ms"]
+    print(f"open a workshop, home -> walk-through drawn: median {statistics.median(opened):.0f} ms, "
+          f"max {max(opened):.0f} ms ({len(opened)} opens)")
+    refill = app["verdicts_refill_ms"]
+    print(f"home verdict column filled for {args.workshops} workshops (worker thread): "
+          f"{app['verdicts_first_ms'] / 1000:.1f} s after run_test() started (app ready at {app['ready_ms']:.0f} ms); "
+          f"on reload: median {statistics.median(refill) / 1000:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
