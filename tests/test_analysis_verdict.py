@@ -82,3 +82,20 @@ def test_not_applicable_drops_out_of_the_verdict():
     # b.risk (a gate) not applicable: it cannot block.
     v = verdict({**AT_TARGET, "b.risk": "na"})
     assert v.status is VerdictStatus.READY
+
+
+def test_verdict_of_matches_the_full_analysis_on_the_demo_workshop(tmp_path):
+    from workshop.analysis import analyse, verdict_of
+    from workshop.demo import create_demo
+    from workshop.questionnaire import builtin_dir, load_paths
+    from workshop.session import AnswerChange
+    from workshop.store import Store
+
+    with Store.open(tmp_path / "w.db") as store:
+        session_id = create_demo(store, load_paths([builtin_dir()]).bank)
+        assert verdict_of(store.load_session(session_id)) == analyse(store.load_session(session_id)).verdict
+        for question in store.bank(session_id).questions():
+            store.record_answer(session_id, question.id, AnswerChange.from_level_text("4"))
+        session = store.load_session(session_id)
+    assert verdict_of(session) == analyse(session).verdict
+    assert verdict_of(session).status.value == "ready"

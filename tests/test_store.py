@@ -267,3 +267,31 @@ def test_a_failed_write_is_a_one_line_store_error_and_leaves_nothing_behind(stor
         store.db.execute("INSERT INTO nowhere VALUES (1)")
     assert not store.db.conn.in_transaction
     assert store.load_session(session_id).answers == {}
+
+
+def test_a_reader_in_another_thread_never_blocks_writes_here(store, session_id):
+    """A background read left mid-way must not make an answer fail with 'table is locked'."""
+    import threading
+
+    store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("1"))
+    reading = threading.Event()
+    release = threading.Event()
+
+    def slow_reader():
+        with store.reader() as reader:
+            cursor = reader.db.execute("SELECT * FROM answers")  # a read statement still open
+            cursor.fetchone()
+            reading.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=slow_reader)
+    thread.start()
+    reading.wait(5)
+    try:
+        store.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("3"))
+    finally:
+        release.set()
+        thread.join()
+    assert store.load_session(session_id).answer("pilot.kpi").level == 3
+    with store.reader() as reader, pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.db.execute("DELETE FROM answers")

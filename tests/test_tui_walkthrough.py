@@ -288,3 +288,22 @@ async def test_a_write_that_fails_is_shown_as_not_saved(tmp_path, monkeypatch):
         assert "NOT saved" in status_line(screen) and "disk is full" in status_line(screen)
         assert "Level 4" not in str(screen.query_one("#meta").render())
     assert not app.store.load_session(1).answer(screen.question_id).answered
+
+
+async def test_home_verdict_follows_answers_given_in_the_walkthrough(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#workshops")
+        assert str(table.get_cell("1", "verdict")) == "Not ready"
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in app.screen.order:  # every question at level 4
+            await pilot.press("4", "right")
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(app.screen.query_one("#workshops").get_cell("1", "verdict")) == "Ready"

@@ -199,6 +199,7 @@ class SessionSummary(_Model):
     answered: int
     total: int
     created_at: dt.datetime
+    updated_at: dt.datetime | None = None  # last change that can move the verdict
 
 
 class Session(_Model):

@@ -7,7 +7,7 @@ The rules are documented in README.md ("How a workshop is scored") and in each m
 """
 
 from workshop.analysis.actions import GATE_FACTOR
-from workshop.analysis.analyse import analyse
+from workshop.analysis.analyse import analyse, verdict_of
 from workshop.analysis.compare import Change, Comparison, QuestionChange, SetChange, compare, compare_analyses
 from workshop.analysis.divergence import MISALIGNED_SPREAD
 from workshop.analysis.models import (
@@ -48,4 +48,5 @@ __all__ = [
     "compare",
     "compare_analyses",
     "percent_floor",
+    "verdict_of",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from workshop.analysis.actions import recommend
 from workshop.analysis.divergence import divergences
-from workshop.analysis.models import Analysis
+from workshop.analysis.models import Analysis, Verdict
 from workshop.analysis.scores import aggregate, question_scores, readiness_index
 from workshop.analysis.verdict import decide
 from workshop.session import Session
@@ -31,3 +31,9 @@ def analyse(session: Session) -> Analysis:
         actions=recommend(session, questions, index_with),
         divergences=divergences(session, questions),
     )
+
+
+def verdict_of(session: Session) -> Verdict:
+    """Only the verdict: what a list of many workshops needs, without ranking every action (40x the cost)."""
+    questions = question_scores(session)
+    return decide(questions, aggregate(session.bank, questions).percent_to_target)

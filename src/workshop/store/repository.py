@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from workshop.session import (
     SessionSummary,
     Vote,
 )
-from workshop.store.connection import StoreError, immediate, open_database
+from workshop.store.connection import BUSY_TIMEOUT_MS, StoreError, immediate, open_database
 
 # Answer columns whose changes are kept in the append-only history.
 TRACKED_FIELDS = (
@@ -62,6 +63,20 @@ class Store:
     @classmethod
     def open(cls, path: Path) -> Store:
         return cls(open_database(Path(path)), Path(path))
+
+    def reader(self) -> Store:
+        """A second, read-only connection, for a background thread; close it when done.
+
+        Never share this store's connection with another thread: a read still running there makes
+        a write here fail with 'database table is locked'. WAL lets this reader see every commit.
+        """
+        if self.path is None:
+            raise StoreError("an in-memory store has no second connection")
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+        reader = Store(Database(conn, execute_plugins=False), self.path)
+        reader._banks = self._banks  # snapshots never change: the cache is safe to share
+        return reader
 
     def close(self) -> None:
         self.db.close()
@@ -115,7 +130,7 @@ class Store:
         rows = self.db.execute(
             f"""
             SELECT s.id, s.organisation, s.initiative, s.facilitator, s.date, s.status, s.sets,
-                   s.question_count, s.created_at,
+                   s.question_count, s.created_at, s.updated_at,
                    (SELECT count(*) FROM answers a
                      WHERE a.session_id = s.id AND a.status IS NOT NULL) AS answered
             FROM sessions s {where}
@@ -125,7 +140,7 @@ class Store:
         return [
             SessionSummary(
                 id=r[0], organisation=r[1], initiative=r[2], facilitator=r[3], date=r[4], status=r[5],
-                sets=tuple(json.loads(r[6])), total=r[7], created_at=r[8], answered=r[9],
+                sets=tuple(json.loads(r[6])), total=r[7], created_at=r[8], updated_at=r[9], answered=r[10],
             )
             for r in rows
         ]
@@ -267,6 +282,7 @@ class Store:
         """Raise or lower one question's target for this session; None restores the default."""
         self._check_question(session_id, question_id)
         with immediate(self.db):
+            self.db["sessions"].update(session_id, {"updated_at": _now()})  # a target can move the verdict
             if target is None:
                 self.db.execute(
                     "DELETE FROM targets WHERE session_id = ? AND question_id = ?", [session_id, question_id]

@@ -201,8 +201,9 @@ class ExportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", name="export")
     def _write(self, audience: Audience, fmt: Format, out: Path | None) -> Path:
-        # Reading, analysing, rendering and writing all happen off the UI thread.
-        return export_workshop(self.app.store, self.session_id, audience, fmt, out, self.app.export_dir)
+        # Reading, analysing, rendering and writing all happen off the UI thread, on a connection of its own.
+        with self.app.store.reader() as store:
+            return export_workshop(store, self.session_id, audience, fmt, out, self.app.export_dir)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:

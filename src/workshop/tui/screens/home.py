@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workshop.session import SessionStatus, SessionSummary
+
+FIRST_SCREENFUL = 60  # rows: enough for a 200x50 terminal
 
 EMPTY_TEXT = """\
 [b]No workshops yet.[/b]
@@ -42,7 +46,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list[SessionSummary] = []
-        self.verdicts: dict[int, str] = {}
+        self._verdicts: dict[int, tuple[dt.datetime | None, str]] = {}  # id -> (as of, label)
         self.show_archived = False
 
     def compose(self) -> ComposeResult:
@@ -68,9 +72,12 @@ class HomeScreen(Screen[None]):
 
     def reload(self) -> None:
         self.summaries = self.app.store.list_sessions(include_archived=True)
-        self.verdicts = {}
+        # Verdicts are kept across visits: only workshops changed since their verdict was computed
+        # are analysed again (back from a walk-through, that is one).
+        stale = [s for s in self.summaries if self._stale(s)]
         self._fill()
-        self._compute_verdicts([s.id for s in self.summaries])
+        if stale:
+            self._compute_verdicts([(s.id, s.updated_at) for s in stale])
 
     def _visible(self) -> list[SessionSummary]:
         text = self.query_one("#filter", Input).value.strip().casefold()
@@ -88,7 +95,7 @@ class HomeScreen(Screen[None]):
             archived = " (archived)" if s.status is SessionStatus.ARCHIVED else ""
             # Text, not str: names are shown as typed, never parsed as markup (and 1,000 rows draw faster).
             table.add_row(
-                Text(str(s.date)), Text(self.verdicts.get(s.id, "…")), Text(f"{s.answered}/{s.total}"),
+                Text(str(s.date)), Text(self._verdicts.get(s.id, (None, "…"))[1]), Text(f"{s.answered}/{s.total}"),
                 Text(s.organisation + archived), Text(s.initiative), key=str(s.id),
             )
         if selected is not None and str(selected) in table.rows:
@@ -98,30 +105,37 @@ class HomeScreen(Screen[None]):
         table.display = not empty
         self.query_one("#filter").display = not empty
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _compute_verdicts(self, session_ids: list[int]) -> None:
-        # Off the UI thread: the list draws at once and verdicts fill in as they come. Only the
-        # verdict's steps of `analyse` run here: its ranked actions cost 40x more and are not shown.
-        from workshop.analysis.scores import aggregate, question_scores
-        from workshop.analysis.verdict import decide
+    @property
+    def verdicts(self) -> dict[int, str]:
+        """The verdicts computed so far, by workshop id."""
+        return {session_id: label for session_id, (_, label) in self._verdicts.items()}
 
-        batch: dict[int, str] = {}
-        for session_id in session_ids:
-            session = self.app.store.load_session(session_id)
-            questions = question_scores(session)
-            batch[session_id] = decide(questions, aggregate(session.bank, questions).percent_to_target).status.label
-            if len(batch) == 50:  # one round trip to the UI thread per 50 rows, not per row
-                self.app.call_from_thread(self._set_verdicts, batch)
-                batch = {}
+    def _stale(self, summary: SessionSummary) -> bool:
+        cached = self._verdicts.get(summary.id)
+        return cached is None or summary.updated_at is None or cached[0] != summary.updated_at
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _compute_verdicts(self, stale: list[tuple[int, dt.datetime | None]]) -> None:
+        # Off the UI thread, so the list draws at once. The first screenful is posted as soon as it
+        # is ready, the rest in one go: each update repaints the table.
+        from workshop.analysis import verdict_of
+
+        batch: dict[int, tuple[dt.datetime | None, str]] = {}
+        with self.app.store.reader() as store:  # its own connection: the UI thread may be writing
+            for number, (session_id, as_of) in enumerate(stale, start=1):
+                batch[session_id] = (as_of, verdict_of(store.load_session(session_id)).status.label)
+                if number == FIRST_SCREENFUL:
+                    self.app.call_from_thread(self._set_verdicts, batch)
+                    batch = {}
         if batch:
             self.app.call_from_thread(self._set_verdicts, batch)
 
-    def _set_verdicts(self, labels: dict[int, str]) -> None:
-        self.verdicts.update(labels)
+    def _set_verdicts(self, verdicts: dict[int, tuple[dt.datetime | None, str]]) -> None:
+        self._verdicts.update(verdicts)
         table = self.query_one("#workshops", DataTable)
-        for session_id, label in labels.items():
+        for session_id, (_, label) in verdicts.items():
             if str(session_id) in table.rows:
-                table.update_cell(str(session_id), "verdict", label)
+                table.update_cell(str(session_id), "verdict", Text(label))
 
     def selected_id(self) -> int | None:
         table = self.query_one("#workshops", DataTable)
