@@ -47,6 +47,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.summaries: list[SessionSummary] = []
         self._verdicts: dict[int, tuple[dt.datetime | None, str]] = {}  # id -> (as of, label)
+        self._generation = 0  # bumped each time the table is refilled
         self.show_archived = False
 
     def compose(self) -> ComposeResult:
@@ -91,7 +92,22 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#workshops", DataTable)
         selected = self.selected_id()
         table.clear()
-        for s in self._visible():
+        visible = self._visible()
+        self._generation += 1
+        # A screenful now, the rest once it is drawn: the list appears as fast with 1,000 workshops as with 10.
+        self._add_rows(self._generation, visible[:FIRST_SCREENFUL], selected)
+        if len(visible) > FIRST_SCREENFUL:
+            self.call_after_refresh(self._add_rows, self._generation, visible[FIRST_SCREENFUL:], selected)
+        empty = not self.summaries
+        self.query_one("#empty").display = empty
+        table.display = not empty
+        self.query_one("#filter").display = not empty
+
+    def _add_rows(self, generation: int, summaries: list[SessionSummary], selected: int | None) -> None:
+        if generation != self._generation:
+            return  # the list was filled again (a filter, a reload) before these rows were added
+        table = self.query_one("#workshops", DataTable)
+        for s in summaries:
             archived = " (archived)" if s.status is SessionStatus.ARCHIVED else ""
             # Text, not str: names are shown as typed, never parsed as markup (and 1,000 rows draw faster).
             table.add_row(
@@ -100,10 +116,6 @@ class HomeScreen(Screen[None]):
             )
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
-        empty = not self.summaries
-        self.query_one("#empty").display = empty
-        table.display = not empty
-        self.query_one("#filter").display = not empty
 
     @property
     def verdicts(self) -> dict[int, str]:
