@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -19,16 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
 
-from workshop.analysis import Analysis, RecommendedAction, analyse
+from workshop.analysis import Analysis, RecommendedAction
 from workshop.export import numbers
 from workshop.session import ActionDecision, Decision, Session
 from workshop.store import StoreError
 from workshop.tui.errors import first_line
+from workshop.tui.screens.analysed import AnalysedScreen
 
 DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_OWNER = 200
@@ -83,7 +81,7 @@ def parse_due_date(text: str) -> dt.date | None:
         raise ValueError(f"{text} is not a day of the calendar: write it as YYYY-MM-DD") from None
 
 
-class ActionPlanScreen(Screen[None]):
+class ActionPlanScreen(AnalysedScreen):
     SCREEN_NAME = "actions"
     SUB_TITLE = "Action plan"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -106,14 +104,10 @@ class ActionPlanScreen(Screen[None]):
     ]
 
     def __init__(self, session_id: int) -> None:
-        super().__init__()
-        self.session_id = session_id
-        self.session: Session | None = None
-        self.analysis: Analysis | None = None
+        super().__init__(session_id)
         self.editing: str | None = None  # "owner" or "due" while the editor is open
         self._editing_action: str | None = None
         self._layout: tuple[str, int] | None = None
-        self._worker: Worker[Analysis] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -143,31 +137,14 @@ class ActionPlanScreen(Screen[None]):
         if self.analysis is not None:
             self._build_table(force=True)
 
-    def on_screen_resume(self) -> None:
-        self.session = self.app.store.load_session(self.session_id)
-        self._show_context(self.session)
-        session = self.session
-        self._worker = self.run_worker(
-            lambda: analyse(session),
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-            group="actions",
-            name="analyse",
-        )
+    def show_analysis(self, analysis: Analysis) -> None:
+        self.query_one("#actions", DataTable).loading = False
+        self._build_table(force=True)
+        self.refresh_bindings()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self._worker:
-            return
-        table = self.query_one("#actions", DataTable)
-        if event.state is WorkerState.SUCCESS and event.worker.result is not None:
-            table.loading = False
-            self.analysis = event.worker.result
-            self._build_table(force=True)
-            self.refresh_bindings()
-        elif event.state is WorkerState.ERROR:
-            table.loading = False
-            self._status(Content.assemble(("The analysis failed: ", "$text-error"), first_line(event.worker.error)))
+    def show_failure(self, message: str) -> None:
+        self.query_one("#actions", DataTable).loading = False
+        self._status(Content.styled(message, "$text-error"))
 
     def on_resize(self) -> None:
         if self.analysis is not None:
@@ -179,7 +156,7 @@ class ActionPlanScreen(Screen[None]):
     def actions(self) -> tuple[RecommendedAction, ...]:
         return self.analysis.actions if self.analysis else ()
 
-    def _show_context(self, session: Session) -> None:
+    def show_session(self, session: Session) -> None:
         self.sub_title = f"Action plan · {session.organisation} · {session.initiative}"
 
     def _title_width(self, layout: str) -> int:
@@ -342,7 +319,7 @@ class ActionPlanScreen(Screen[None]):
         try:
             self.app.store.decide(self.session_id, decision)
             self.session = self.app.store.load_session(self.session_id)
-        except (StoreError, sqlite3.Error) as exc:
+        except StoreError as exc:
             self._status(Content.assemble(("✗ Not saved: ", "bold $text-error"), first_line(exc)))
             return False
         table = self.query_one("#actions", DataTable)

@@ -12,14 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
-from workshop.analysis import Analysis, QuestionScore, RecommendedAction, VerdictStatus, analyse
+from workshop.analysis import Analysis, QuestionScore, RecommendedAction, VerdictStatus
 from workshop.export import numbers
 from workshop.session import Decision, Session
-from workshop.tui.errors import first_line
+from workshop.tui.screens.analysed import AnalysedScreen
 from workshop.tui.widgets.score_bars import Bar, ScoreBars
 
 TOP_ACTIONS = 5
@@ -54,7 +52,7 @@ def decision_style(action: RecommendedAction) -> str:
     return "$text-success" if action.decision.decision is Decision.ACCEPTED else "$text-error"
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(AnalysedScreen):
     SCREEN_NAME = "dashboard"
     SUB_TITLE = "Dashboard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
@@ -75,13 +73,6 @@ class DashboardScreen(Screen[None]):
             tooltip="Write the summary for participants or the facilitator",
         ),
     ]
-
-    def __init__(self, session_id: int) -> None:
-        super().__init__()
-        self.session_id = session_id
-        self.session: Session | None = None
-        self.analysis: Analysis | None = None
-        self._worker: Worker[Analysis] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,46 +98,17 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#dashboard").focus()
 
-    def on_screen_resume(self) -> None:
-        self.refresh_analysis()
-
-    def refresh_analysis(self) -> None:
-        """Reload the session (one quick read) and recompute the analysis off the UI thread."""
-        self.session = self.app.store.load_session(self.session_id)
-        self._show_context(self.session)
-        self._worker = self._analyse(self.session)
-
-    def _analyse(self, session: Session) -> Worker[Analysis]:
-        return self.run_worker(
-            lambda: analyse(session),
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-            group="dashboard",
-            name="analyse",
-        )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self._worker:
-            return
-        if event.state is WorkerState.SUCCESS:
-            self.show_analysis(event.worker.result)
-        elif event.state is WorkerState.ERROR:
-            self.query_one("#readiness", Static).update(
-                Content.assemble(("The analysis failed: ", "$text-error"), first_line(event.worker.error))
-            )
-
     # --- drawing ------------------------------------------------------------------
 
-    def _show_context(self, session: Session) -> None:
+    def show_failure(self, message: str) -> None:
+        self.query_one("#readiness", Static).update(Content.styled(message, "$text-error"))
+
+    def show_session(self, session: Session) -> None:
         self.sub_title = f"Dashboard · {session.organisation} · {session.initiative}"
         answered = f"{session.answered_count}/{session.total} answered"
         self.query_one("#scores-panel").border_subtitle = f"{answered} · 0-100 · ┃ target"
 
-    def show_analysis(self, analysis: Analysis | None) -> None:
-        if analysis is None:
-            return
-        self.analysis = analysis
+    def show_analysis(self, analysis: Analysis) -> None:
         self._show_verdict(analysis)
         self._show_scores(analysis)
         self._show_blockers(analysis)

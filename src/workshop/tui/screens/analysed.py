@@ -1,0 +1,51 @@
+"""A screen that shows one workshop's analysis, recomputed off the UI thread each time it is shown."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from workshop.analysis import Analysis, analyse
+from workshop.session import Session
+from workshop.tui.errors import first_line
+
+
+class AnalysedScreen(Screen[None]):
+    """Subclasses draw with `show_session` (at once) and `show_analysis` / `show_failure` (when ready)."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.session: Session | None = None
+        self.analysis: Analysis | None = None
+        self._worker: Worker[Analysis] | None = None
+
+    def on_screen_resume(self) -> None:
+        # Also sent when first shown, and on coming back: answers or decisions may have changed.
+        self.refresh_analysis()
+
+    def refresh_analysis(self) -> None:
+        """Reload the session (one quick read) and recompute the analysis in a worker thread."""
+        session = self.session = self.app.store.load_session(self.session_id)
+        self.show_session(session)
+        self._worker = self.run_worker(
+            lambda: analyse(session), thread=True, exclusive=True, exit_on_error=False, name="analyse"
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self._worker:
+            return
+        if event.state is WorkerState.SUCCESS and event.worker.result is not None:
+            self.analysis = event.worker.result
+            self.show_analysis(self.analysis)
+        elif event.state is WorkerState.ERROR:
+            self.show_failure(f"The analysis failed: {first_line(event.worker.error)}")
+
+    def show_session(self, session: Session) -> None:
+        """Draw what the session alone says, before the analysis is ready."""
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        raise NotImplementedError
+
+    def show_failure(self, message: str) -> None:
+        raise NotImplementedError
