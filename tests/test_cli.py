@@ -241,3 +241,14 @@ def test_export_of_a_reassessed_initiative_shows_what_changed(tmp_path, db_path,
     first = tmp_path / "first.md"
     cli("export", workshop_id, "--out", str(first), db=db_path)
     assert "Since the last workshop" not in first.read_text()
+
+
+def test_opening_the_app_on_a_damaged_or_foreign_file_fails_in_one_line_before_any_screen(tmp_path):
+    png = tmp_path / "photo.db"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    assert_one_line_error(run_cli("--db", str(png)), 1, "not a workshop database")
+    broken_sets = tmp_path / "sets"
+    broken_sets.mkdir()
+    (broken_sets / "mine.toml").write_text("id = [")
+    result = run_cli("--questionnaires", str(broken_sets), db=tmp_path / "w.db")
+    assert_one_line_error(result, 1, "mine.toml")
