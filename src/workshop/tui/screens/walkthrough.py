@@ -130,8 +130,6 @@ class WalkthroughScreen(Screen[None]):
         self.order = [q.id for q in self.session.bank.questions()]
         self.index = self._resume_index()
         self.drafts = {(d.question_id, d.field): d.text for d in self.app.store.drafts(self.session_id)}
-        self.query_one("#votes").display = False
-        self.query_one("#editor").display = False
         self._last_tick = self.app.clock()
         self.set_interval(1.0, self._tick)
         self.set_interval(self.app.draft_seconds, self._autosave_draft)
