@@ -54,3 +54,10 @@ def test_low_confidence_answers_are_listed_for_verification():
         }
     )
     assert [q.question_id for q in analyse(session).low_confidence] == ["a.gate", "a.two"]
+
+
+def test_misaligned_questions_uses_the_same_rule_as_the_divergences():
+    from workshop.analysis import misaligned_questions
+
+    session = make_session(votes={"a.gate": {1: 0, 2: 3, 3: 1}, "b.tool": {1: 2, 2: 3}})
+    assert misaligned_questions(session) == {d.question_id for d in analyse(session).misaligned} == {"a.gate"}

@@ -12,21 +12,34 @@ from workshop.session import Session
 MISALIGNED_SPREAD = 2
 
 
+def latest_votes(session: Session, question_id: str) -> dict[int, int]:
+    """Each participant's level on a question: a participant's last vote counts."""
+    return {vote.participant_id: vote.level for vote in session.votes_for(question_id)}
+
+
+def spread_of(levels: dict[int, int]) -> int:
+    return max(levels.values()) - min(levels.values()) if levels else 0
+
+
+def misaligned_questions(session: Session) -> set[str]:
+    """Ids of the questions whose votes spread by MISALIGNED_SPREAD levels or more."""
+    voted = {vote.question_id for vote in session.votes}
+    return {qid for qid in voted if spread_of(latest_votes(session, qid)) >= MISALIGNED_SPREAD}
+
+
 def divergences(session: Session, questions: tuple[QuestionScore, ...]) -> tuple[Divergence, ...]:
-    """Every question with votes, in bank order; a participant's last vote counts."""
+    """Every question with votes, in bank order."""
     positions = {p.id: i for i, p in enumerate(session.participants) if p.id is not None}
     found = []
     for q in questions:
-        latest: dict[int, int] = {}
-        for vote in session.votes_for(q.question_id):
-            latest[vote.participant_id] = vote.level
+        latest = latest_votes(session, q.question_id)
         if not latest:
             continue
         votes = tuple(
             VoteCast(pid, session.participant_name(pid), level)
             for pid, level in sorted(latest.items(), key=lambda kv: (positions.get(kv[0], len(positions)), kv[0]))
         )
-        spread = max(latest.values()) - min(latest.values())
+        spread = spread_of(latest)
         answer = session.answer(q.question_id)
         found.append(
             Divergence(

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from workshop.analysis import MISALIGNED_SPREAD
+from workshop.analysis import misaligned_questions
 from workshop.questionnaire import Located
 from workshop.session import Answer, AnswerChange, Confidence, Session
 from workshop.store import StoreError
@@ -157,12 +157,6 @@ class WalkthroughScreen(Screen[None]):
         assert found is not None
         return found
 
-    def _misaligned(self) -> set[str]:
-        spreads: dict[str, list[int]] = {}
-        for vote in self.session.votes:
-            spreads.setdefault(vote.question_id, []).append(vote.level)
-        return {qid for qid, levels in spreads.items() if max(levels) - min(levels) >= MISALIGNED_SPREAD}
-
     def _show(self, marks: str = "none") -> None:
         """Draw the current question; `marks` is 'all', 'current' or 'none' for the outline's labels."""
         answer = self.session.answer(self.question_id)
@@ -172,9 +166,9 @@ class WalkthroughScreen(Screen[None]):
         )
         outline = self.query_one(Outline)
         if marks == "all":
-            outline.update_marks(self.session, self._misaligned())
+            outline.update_marks(self.session, misaligned_questions(self.session))
         elif marks == "current":
-            outline.update_question(self.session, self.question_id, self._misaligned())
+            outline.update_question(self.session, self.question_id, misaligned_questions(self.session))
         outline.show_question(self.question_id)
         self._show_topbar()
 
@@ -430,7 +424,7 @@ class WalkthroughScreen(Screen[None]):
     def action_reveal(self) -> None:
         self.mode = Mode.REVEAL
         self.query_one(VotePanel).show_revealed(self.session.participants, self.votes)
-        self.query_one(Outline).update_question(self.session, self.question_id, self._misaligned())
+        self.query_one(Outline).update_question(self.session, self.question_id, misaligned_questions(self.session))
         self.refresh_bindings()
 
     def _show_votes(self) -> None:

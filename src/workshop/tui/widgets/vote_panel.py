@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from workshop.analysis import MISALIGNED_SPREAD
+from workshop.analysis.divergence import spread_of
 from workshop.session import Participant
 
 
@@ -36,7 +37,7 @@ class VotePanel(Static):
             bar = "█" * (2 * len(names))
             text.append(f" {level} │{bar} {', '.join(names)}\n")
         if votes:
-            spread = max(votes.values()) - min(votes.values())
+            spread = spread_of(votes)
             if spread >= MISALIGNED_SPREAD:
                 text.append(f"Spread of {spread} levels: misaligned. Settle it before moving on.\n", "bold red")
             else:
