@@ -22,6 +22,7 @@ from workshop.paths import default_db_path, default_export_dir, user_questionnai
 from workshop.questionnaire import BUILTIN_ORDER, QuestionBank, QuestionnaireError, builtin_dir, load_paths
 from workshop.session import ActionDecision, AnswerChange, NewSession, Participant, SessionStatus
 from workshop.store import Store, StoreError
+from workshop.text import one_line
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -199,7 +200,8 @@ def _print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
 
 
 def _one_line(value: Any, limit: int = 60) -> str:
-    text = " ".join(str("" if value is None else value).split())
+    """For the terminal: one line, no control characters (a note must not move the cursor), cut short."""
+    text = one_line("" if value is None else str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -20,28 +20,19 @@ from __future__ import annotations
 
 import re
 
+# Re-exported for the renderers: the cleaning itself lives in workshop.text.
+from workshop.text import clean as clean
+from workshop.text import collapse_spaces
+from workshop.text import one_line as one_line
+
 CELL_LIMIT = 160
 INLINE_LIMIT = 2_000
 PARAGRAPH_LIMIT = 10_000
 TRUNCATED = "… (truncated)"
 
-# C0/C1 controls other than the line breaks handled below, zero-width and bidi controls, BOM.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_BREAKS = re.compile(r"\r\n|[\r\n\t\x0b\x0c\x85\u2028\u2029]")
-_SPACES = re.compile(r"[ \u00a0]{2,}")
 _ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _BLOCK_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)])(?=\s|$))")  # "1.0" is no list item
-
-
-def clean(text: str) -> str:
-    """Drop control and invisible characters; keep line breaks as '\\n'."""
-    return _BREAKS.sub(lambda m: " " if m.group() == "\t" else "\n", _INVISIBLE.sub("", str(text)))
-
-
-def one_line(text: str) -> str:
-    """The text on one line with runs of spaces collapsed: for names, titles and file names."""
-    return _SPACES.sub(" ", clean(text).replace("\n", " ")).strip()
 
 
 def truncate(text: str, limit: int | None, marker: str = TRUNCATED) -> str:
@@ -71,7 +62,7 @@ def cell(text: str, limit: int | None = CELL_LIMIT) -> str:
 def paragraph(text: str, indent: str = "", limit: int | None = PARAGRAPH_LIMIT) -> str:
     """Multi-line text kept as lines joined by hard breaks; blank lines dropped so the block
     stays one paragraph. `indent` goes before every line after the first (for list items)."""
-    lines = [_SPACES.sub(" ", line).strip() for line in truncate(clean(text), limit).split("\n")]
+    lines = [collapse_spaces(line).strip() for line in truncate(clean(text), limit).split("\n")]
     escaped = [_escape(line) for line in lines if line]
     return ("\\\n" + indent).join(escaped)
 
