@@ -8,8 +8,9 @@ from pathlib import Path
 
 from textual.widgets import Input, RadioSet
 
+from workshop.export import resolve_out
 from workshop.tui.screens.dashboard import DashboardScreen
-from workshop.tui.screens.export import ExportScreen, resolve_out
+from workshop.tui.screens.export import ExportScreen
 
 from tui_harness import make_app, plain, settle
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -354,15 +353,12 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from workshop.export import ExportError
+    from workshop.export import ExportError, resolve_out
     from workshop.report import export_workshop
 
-    out = Path(args.out) if args.out else None
-    # Path() drops a trailing slash: 'reports/' names a folder, and must not become a file called 'reports'.
-    if out is not None and args.out.endswith(("/", os.sep)) and not out.is_dir():
-        raise DataError(f"output folder does not exist: {out}")
     with open_store(args) as store:
         try:
+            out = resolve_out(args.out or "", default_export_dir())
             path = export_workshop(store, args.session, args.audience, args.fmt, out, default_export_dir())
         except ExportError as exc:
             raise DataError(str(exc)) from None

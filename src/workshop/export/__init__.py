@@ -13,7 +13,7 @@ from workshop.export.json_export import FORMAT, VERSION, export_document, render
 from workshop.export.markdown import Block, markdown_blocks, render_comparison, render_markdown
 from workshop.export.names import default_filename, safe_filename, slug
 from workshop.export.options import Audience, ExportError, Format
-from workshop.export.writer import render, write_export
+from workshop.export.writer import render, resolve_out, write_export
 
 __all__ = [
     "FORMAT",
@@ -31,6 +31,7 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "resolve_out",
     "safe_filename",
     "slug",
     "svg_chart",

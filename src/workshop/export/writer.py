@@ -46,6 +46,23 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or exc.__class__.__name__
 
 
+def resolve_out(text: str, default_dir: Path) -> Path | None:
+    """What a typed output path means for `write_export`: None for the default folder, else the path.
+
+    A path ending with a separator names a folder, which must exist (otherwise `write_export`
+    would take it for a file name).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    path = Path(text).expanduser().absolute()  # shown back to the user: say exactly where
+    if path == default_dir.expanduser().absolute():
+        return None  # the default folder is created on first use
+    if text.endswith(("/", os.sep)) and not path.is_dir():
+        raise ExportError(f"output folder does not exist: {path}")
+    return path
+
+
 def write_export(
     session: Session,
     analysis: Analysis,

@@ -6,7 +6,6 @@ was written or the export's one-line error. Nothing is previewed here: the file 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from textual import on, work
@@ -18,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from workshop.export import Audience, ExportError, Format, default_filename
+from workshop.export import Audience, ExportError, Format, default_filename, resolve_out
 from workshop.report import export_workshop
 from workshop.session import Session
 from workshop.tui.errors import first_line
@@ -36,23 +35,6 @@ FORMAT_NOTES = {
 AUDIENCE_KEYS = {"p": Audience.PARTICIPANTS, "f": Audience.FACILITATOR}
 FORMAT_KEYS = {"m": Format.MD, "h": Format.HTML, "j": Format.JSON, "c": Format.CSV}
 FORMAT_LABELS = {Format.MD: "Markdown", Format.HTML: "HTML", Format.JSON: "JSON", Format.CSV: "CSV"}
-
-
-def resolve_out(text: str, default_dir: Path) -> Path | None:
-    """What the path field means for `write_export`: None for the default folder, else the path.
-
-    A path ending with a separator names a folder, which must exist (otherwise `write_export`
-    would take it for a file name).
-    """
-    text = text.strip()
-    if not text:
-        return None
-    path = Path(text).expanduser().absolute()  # shown back to the user: say exactly where
-    if path == default_dir.expanduser().absolute():
-        return None  # the default folder is created on first use
-    if text.endswith(("/", os.sep)) and not path.is_dir():
-        raise ExportError(f"output folder does not exist: {path}")
-    return path
 
 
 def _key_hint(label: str, key: str) -> Content:
