@@ -129,3 +129,37 @@ def test_unreadable_and_missing_files_are_problems_not_crashes(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     found = problems_for(binary, tmp_path / "absent.toml")
     assert found == [f"{binary}: cannot read file: UnicodeDecodeError", f"{tmp_path / 'absent.toml'}: no such file"]
+
+
+def test_references_to_public_frameworks_load_and_read_as_labels(tmp_path):
+    text = VALID.replace(
+        "gate = true\n",
+        'gate = true\nreferences = [\n  { framework = "nist-ai-rmf", ref = "MEASURE 2.5" },\n'
+        '  { framework = "iso-42001", ref = "A.6.2.4" },\n  { framework = "eu-ai-act", ref = "Article 14(4)" },\n'
+        '  { framework = "ml-test-score", ref = "Monitor 1" },\n]\n',
+        1,
+    )
+    result = load_paths([write(tmp_path, "refs.toml", text)])
+    assert result.problems == []
+    labels = [r.label for r in result.bank.question("pilot.kpi").references]
+    assert labels == ["NIST AI RMF MEASURE 2.5", "ISO/IEC 42001 A.6.2.4", "EU AI Act Article 14(4)",
+                      "ML Test Score Monitor 1"]
+
+
+def test_references_that_name_nothing_are_reported_one_per_line(tmp_path):
+    text = VALID.replace(
+        "gate = true\n",
+        'gate = true\nreferences = [\n  { framework = "nist-ai-rmf", ref = "MEASURE 2.14" },\n'
+        '  { framework = "nist-ai-rmf", ref = "Measure 2.5" },\n  { framework = "iso-42001", ref = "6.1.4" },\n'
+        '  { framework = "eu-ai-act", ref = "Article 114" },\n  { framework = "ml-test-score", ref = "Monitor 8" },\n'
+        '  { framework = "owasp-llm", ref = "LLM01" },\n]\n',
+        1,
+    )
+    found = problems_for(write(tmp_path, "refs.toml", text))
+    assert len(found) == 6
+    assert all(": pilot.kpi: references." in p for p in found)
+    assert any("NIST AI RMF has no subcategory MEASURE 2.14" in p for p in found)
+    assert any("not an ISO/IEC 42001 Annex A control" in p for p in found)
+    assert any("not an EU AI Act article" in p for p in found)
+    assert any("not an ML Test Score test" in p for p in found)
+    assert any("references.5.framework" in p for p in found)

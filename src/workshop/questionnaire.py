@@ -65,6 +65,86 @@ class Action(_Model):
     depends_on: tuple[Id, ...] = ()
 
 
+class Framework(StrEnum):
+    """Public frameworks a question can cite, so an auditor can trace it to their own checklist."""
+
+    NIST_AI_RMF = "nist-ai-rmf"  # NIST AI 100-1, a subcategory such as "MEASURE 2.5"
+    ISO_42001 = "iso-42001"  # ISO/IEC 42001:2023 Annex A, a control such as "A.6.2.4"
+    EU_AI_ACT = "eu-ai-act"  # Regulation (EU) 2024/1689, an article such as "Article 14(4)"
+    ML_TEST_SCORE = "ml-test-score"  # Breck et al. 2017, a test such as "Monitor 1"
+
+    @property
+    def label(self) -> str:
+        return {
+            "nist-ai-rmf": "NIST AI RMF", "iso-42001": "ISO/IEC 42001", "eu-ai-act": "EU AI Act",
+            "ml-test-score": "ML Test Score",
+        }[self.value]
+
+
+# How many subcategories each NIST AI RMF 1.0 category has (GOVERN 1 has 1.1-1.7, ...).
+NIST_SUBCATEGORIES = {
+    "GOVERN": (7, 3, 2, 3, 2, 2),
+    "MAP": (6, 3, 5, 2, 2),
+    "MEASURE": (3, 13, 3, 3),
+    "MANAGE": (4, 4, 2, 3),
+}
+# ISO/IEC 42001:2023 Annex A: the controls in each clause (A.2 has A.2.2-A.2.4, A.6 has two groups).
+ISO_42001_CONTROLS = frozenset(
+    [f"A.2.{n}" for n in range(2, 5)] + [f"A.3.{n}" for n in range(2, 4)] + [f"A.4.{n}" for n in range(2, 7)]
+    + [f"A.5.{n}" for n in range(2, 6)] + [f"A.6.1.{n}" for n in range(2, 4)] + [f"A.6.2.{n}" for n in range(2, 9)]
+    + [f"A.7.{n}" for n in range(2, 7)] + [f"A.8.{n}" for n in range(2, 6)] + [f"A.9.{n}" for n in range(2, 5)]
+    + [f"A.10.{n}" for n in range(2, 5)]
+)
+EU_AI_ACT_ARTICLES = 113
+ML_TEST_SCORE_AREAS = ("Data", "Model", "Infra", "Monitor")  # seven tests each
+
+_NIST_REF = re.compile(r"^(GOVERN|MAP|MEASURE|MANAGE) (\d)\.(\d{1,2})$")
+_EU_REF = re.compile(r"^Article (\d{1,3})(?:\(\d{1,2}\))?(?:\([a-z]\))?$")
+_ML_REF = re.compile(r"^(Data|Model|Infra|Monitor) ([1-7])$")
+
+
+def reference_problem(framework: Framework, ref: str) -> str | None:
+    """Why `ref` names nothing in `framework`, or None when it is well formed and exists."""
+    if framework is Framework.NIST_AI_RMF:
+        match = _NIST_REF.match(ref)
+        if not match:
+            return f"'{ref}' is not a NIST AI RMF subcategory (write it like 'MEASURE 2.5')"
+        counts = NIST_SUBCATEGORIES[match.group(1)]
+        category, sub = int(match.group(2)), int(match.group(3))
+        if not (1 <= category <= len(counts) and 1 <= sub <= counts[category - 1]):
+            return f"NIST AI RMF has no subcategory {ref}"
+    elif framework is Framework.ISO_42001:
+        if ref not in ISO_42001_CONTROLS:
+            return f"'{ref}' is not an ISO/IEC 42001 Annex A control (write it like 'A.6.2.4')"
+    elif framework is Framework.EU_AI_ACT:
+        match = _EU_REF.match(ref)
+        if not match or not 1 <= int(match.group(1)) <= EU_AI_ACT_ARTICLES:
+            return f"'{ref}' is not an EU AI Act article (write it like 'Article 14' or 'Article 50(2)')"
+    elif not _ML_REF.match(ref):
+        areas = ", ".join(ML_TEST_SCORE_AREAS)
+        return f"'{ref}' is not an ML Test Score test (one of {areas}, then 1-7, like 'Monitor 1')"
+    return None
+
+
+class Reference(_Model):
+    """Where a question's concern appears in a public framework."""
+
+    framework: Framework
+    ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+    @field_validator("ref")
+    @classmethod
+    def _exists(cls, value: str, info: Any) -> str:
+        framework = info.data.get("framework")
+        if framework is not None and (problem := reference_problem(framework, value)):
+            raise ValueError(problem)
+        return value
+
+    @property
+    def label(self) -> str:
+        return f"{self.framework.label} {self.ref}"
+
+
 class Question(_Model):
     id: Id
     prompt: Text
@@ -75,6 +155,7 @@ class Question(_Model):
     weight: int = Field(ge=1, le=3)
     target: int = Field(ge=1, le=MAX_LEVEL)
     gate: bool = False
+    references: tuple[Reference, ...] = ()
     actions: tuple[Action, ...] = Field(min_length=1)
 
     @field_validator("levels", mode="before")
