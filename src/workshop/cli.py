@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from workshop import __version__
 from workshop.paths import default_db_path, default_export_dir, user_questionnaire_dir
-from workshop.questionnaire import BUILTIN_ORDER, QuestionBank, QuestionnaireError, builtin_dir, load_paths
+from workshop.questionnaire import DEFAULT_SETS, QuestionBank, QuestionnaireError, builtin_dir, load_paths
 from workshop.session import ActionDecision, AnswerChange, NewSession, Participant, SessionStatus
 from workshop.store import Store, StoreError
 from workshop.text import one_line
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--facilitator", required=True)
     p.add_argument("--date", type=_date, help="YYYY-MM-DD (default: today)")
     p.add_argument("--participant", action="append", default=[], metavar="NAME:ROLE")
-    p.add_argument("--sets", default=",".join(BUILTIN_ORDER), help="comma-separated set ids")
+    p.add_argument("--sets", default=",".join(DEFAULT_SETS), help="comma-separated set ids")
     p.add_argument("--time-box", action="append", type=_time_box, default=[], metavar="SET=MINUTES")
     p.set_defaults(run=cmd_new)
 

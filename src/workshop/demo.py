@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workshop.questionnaire import BUILTIN_ORDER, QuestionBank
+from workshop.questionnaire import DEFAULT_SETS, QuestionBank
 from workshop.session import ActionDecision, AnswerChange, NewSession, Participant
 from workshop.store import Store
 
@@ -26,7 +26,7 @@ _LEVELS = {
 
 def create_demo(store: Store, bank: QuestionBank, today: dt.date | None = None) -> int:
     """Create the demo workshop and return its id (questions missing from `bank` are skipped)."""
-    sets = tuple(s for s in BUILTIN_ORDER if bank.get_set(s))
+    sets = tuple(s for s in DEFAULT_SETS if bank.get_set(s))
     session_id = store.create_session(
         NewSession(
             organisation="Northwind Insurance (demo)",

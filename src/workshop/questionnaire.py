@@ -23,7 +23,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 LEVELS = (0, 1, 2, 3, 4)
 # The order a workshop walks the built-in sets in; other sets follow in file order.
-BUILTIN_ORDER = ("business", "technical", "organizational", "risk")
+BUILTIN_ORDER = ("business", "technical", "organizational", "risk", "genai")
+# What a new workshop runs unless the facilitator chooses: the four sets every pilot needs.
+DEFAULT_SETS = ("business", "technical", "organizational", "risk")
 MAX_LEVEL = 4
 
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static, TextArea
 
-from workshop.questionnaire import BUILTIN_ORDER
+from workshop.questionnaire import DEFAULT_SETS
 from workshop.session import NewSession, Participant
 
 DEFAULT_MINUTES = 40
@@ -50,7 +50,7 @@ class NewWorkshopScreen(Screen[None]):
                 yield Label("Question sets and time box (minutes)")
                 for qset in self.app.bank.sets:
                     with Horizontal(classes="set-row"):
-                        yield Checkbox(qset.title, value=qset.id in BUILTIN_ORDER or len(self.app.bank.sets) == 1,
+                        yield Checkbox(qset.title, value=qset.id in DEFAULT_SETS or len(self.app.bank.sets) == 1,
                                        id=f"set-{qset.id}")
                         yield Input(str(DEFAULT_MINUTES), id=f"minutes-{qset.id}", classes="minutes",
                                     restrict=r"[0-9]*", max_length=3)
