@@ -31,9 +31,11 @@ from workshop.session import (
     Confidence,
     Decision,
     Participant,
+    RoundState,
     Session,
     SessionStatus,
     Vote,
+    VoteRound,
 )
 
 LEVELS = ("Absent.", "Started.", "Partly done.", "Done.", "Proven in production.")
@@ -184,11 +186,8 @@ def make_session(
         if qid not in built:
             confidence = Confidence.LOW if qid in low_confidence else None
             built[qid] = answer(qid, value, confidence=confidence)
-    vote_list = tuple(
-        Vote(question_id=qid, participant_id=pid, level=level)
-        for qid, by_participant in (votes or {}).items()
-        for pid, level in by_participant.items()
-    )
+    rounds = tuple(revealed_round(n, qid, by_participant) for n, (qid, by_participant) in
+                   enumerate((votes or {}).items(), start=1))
     return Session(
         id=session_id,
         organisation=organisation,
@@ -200,9 +199,21 @@ def make_session(
         bank=bank,
         participants=participants,
         answers=built,
-        votes=vote_list,
+        rounds=rounds,
         decisions=dict(decisions or {}),
         targets=dict(targets or {}),
+    )
+
+
+def revealed_round(round_id: int, question_id: str, levels: dict[int, int | None],
+                   state: RoundState = RoundState.REVEALED) -> VoteRound:
+    """A vote round the room has seen, with each participant's level."""
+    opened = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=round_id)
+    return VoteRound(
+        id=round_id, question_id=question_id, state=state, opened_at=opened,
+        revealed_at=None if state is RoundState.OPEN else opened + dt.timedelta(seconds=30),
+        votes=tuple(Vote(question_id=question_id, participant_id=pid, level=level, round_id=round_id)
+                    for pid, level in sorted(levels.items())),
     )
 
 

@@ -1,9 +1,9 @@
 """Divergence of votes and low-confidence answers."""
 
 from workshop.analysis import analyse
-from workshop.session import Confidence, Vote
+from workshop.session import Confidence, RoundState
 
-from factories import PARTICIPANTS, answer, make_session
+from factories import PARTICIPANTS, answer, make_session, revealed_round
 
 
 def test_spread_of_two_or_more_is_misaligned():
@@ -22,13 +22,13 @@ def test_spread_of_two_or_more_is_misaligned():
     assert (tool.spread, tool.misaligned, tool.consensus) == (1, False, "-")
 
 
-def test_last_vote_per_participant_counts():
+def test_the_latest_revealed_round_counts_and_an_open_round_stays_blind():
     session = make_session({"a.two": 2}).model_copy(
         update={
-            "votes": (
-                Vote(question_id="a.two", participant_id=1, level=0),
-                Vote(question_id="a.two", participant_id=2, level=2),
-                Vote(question_id="a.two", participant_id=1, level=2),
+            "rounds": (
+                revealed_round(1, "a.two", {1: 0, 2: 4}),
+                revealed_round(2, "a.two", {1: 2, 2: 2}),
+                revealed_round(3, "a.two", {1: 4, 2: 0}, state=RoundState.OPEN),
             )
         }
     )

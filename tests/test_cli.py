@@ -59,11 +59,16 @@ def test_answer_with_every_option_then_show(db_path, workshop_id):
     assert "Answered 3 of 5" in table and "n/a" in table and "unknown" in table
 
 
-def test_vote_by_participant_name(db_path, workshop_id):
+def test_ask_vote_by_participant_name_and_reveal(db_path, workshop_id):
+    assert cli("ask", workshop_id, "pilot.kpi", db=db_path).stdout == "vote open on pilot.kpi\n"
     assert cli("vote", workshop_id, "pilot.kpi", "Bo", "1", db=db_path).returncode == 0
     assert cli("vote", workshop_id, "pilot.kpi", "cy", "4", db=db_path).returncode == 0
+    revealed = cli("reveal", workshop_id, db=db_path)
+    assert revealed.stdout == "revealed pilot.kpi: 2 vote(s); 1 at level 1, 1 at level 4\n"
     shown = json.loads(cli("show", workshop_id, "--json", db=db_path).stdout)
-    assert sorted(v["level"] for v in shown["votes"]) == [1, 4]
+    [round_] = shown["rounds"]
+    assert round_["state"] == "revealed"
+    assert sorted(v["level"] for v in round_["votes"]) == [1, 4]
 
 
 def test_questions_lists_the_bank(db_path):
@@ -95,6 +100,8 @@ def test_decide_and_target_and_archive(db_path, workshop_id):
         (["answer", "1", "pilot.kpi"], 2, "the following arguments are required: LEVEL"),
         (["answer", "1", "pilot.kpi", "2", "--confidence", "total"], 2, "invalid choice: 'total'"),
         (["vote", "1", "pilot.kpi", "Zed", "2"], 1, "no participant 'Zed'"),
+        (["vote", "1", "pilot.kpi", "Bo", "2"], 1, "no vote is open on 'pilot.kpi'"),
+        (["reveal", "1"], 1, "no vote is open to reveal"),
         (["vote", "1", "pilot.kpi", "Bo", "9"], 2, "invalid choice: 9"),
         (["decide", "1", "pilot.nope", "accepted"], 1, "no action 'pilot.nope'"),
         (["target", "1", "pilot.kpi", "9"], 2, "a target is 1-4 or 'default'"),

@@ -11,8 +11,8 @@ import pytest
 from sqlite_utils import Database
 
 from workshop.questionnaire import load_paths
-from workshop.session import ActionDecision, AnswerChange, AnswerStatus, NewSession, SessionStatus
-from workshop.store import NotFound, Store, StoreError
+from workshop.session import ActionDecision, AnswerChange, AnswerStatus, NewSession, RoundState, SessionStatus
+from workshop.store import NotFound, NotOpen, Store, StoreError
 from workshop.store.migrations import known_names, migrations
 
 
@@ -78,16 +78,95 @@ def test_progress_counts_answered_questions_only(store, session_id):
 
 
 def test_votes_replace_per_participant_and_accept_names_or_ids(store, session_id):
+    store.open_round(session_id, "pilot.kpi")
     store.record_vote(session_id, "pilot.kpi", "bo", 1)
     store.record_vote(session_id, "pilot.kpi", "BO", 3)
     cy = next(p for p in store.load_session(session_id).participants if p.name == "Cy")
-    store.record_vote(session_id, "pilot.kpi", cy.id, 0)
-    votes = store.load_session(session_id).votes_for("pilot.kpi")
-    assert sorted(v.level for v in votes) == [0, 3]
+    store.record_vote(session_id, "pilot.kpi", cy.id, None)  # "don't know"
+    [open_round] = store.load_session(session_id).rounds
+    assert sorted(open_round.levels().items()) == [(1, 3), (cy.id, None)]
     with pytest.raises(NotFound, match="no participant 'Zed'"):
         store.record_vote(session_id, "pilot.kpi", "Zed", 1)
-    store.clear_votes(session_id, "pilot.kpi")
-    assert store.load_session(session_id).votes_for("pilot.kpi") == []
+    with pytest.raises(StoreError, match="from 0 to 4"):
+        store.record_vote(session_id, "pilot.kpi", "Bo", 5)
+
+
+def test_a_round_stays_blind_until_revealed_then_settles_with_the_agreed_level(store, session_id):
+    store.open_round(session_id, "pilot.kpi")
+    store.record_vote(session_id, "pilot.kpi", "Bo", 1)
+    session = store.load_session(session_id)
+    assert session.votes_for("pilot.kpi") == []  # blind: nothing outside the open round sees it
+    assert session.open_round().voters == {1}
+    revealed = store.reveal_round(session_id)  # the round most recently opened
+    assert (revealed.state, revealed.question_id) == (RoundState.REVEALED, "pilot.kpi")
+    assert [v.level for v in store.load_session(session_id).votes_for("pilot.kpi")] == [1]
+    with pytest.raises(NotOpen, match=r"no vote is open on 'pilot\.kpi'"):
+        store.record_vote(session_id, "pilot.kpi", "Cy", 3)
+    answer = store.settle_round(session_id, "pilot.kpi", AnswerChange.from_level_text("1", reason="Bo knows the data"))
+    assert answer.level == 1
+    assert store.load_session(session_id).latest_round("pilot.kpi").state is RoundState.SETTLED
+
+
+def test_a_new_round_keeps_the_earlier_one_and_votes_go_to_the_new_one(store, session_id):
+    store.open_round(session_id, "pilot.kpi")
+    store.record_vote(session_id, "pilot.kpi", "Bo", 0)
+    store.reveal_round(session_id, "pilot.kpi")
+    store.open_round(session_id, "pilot.kpi")
+    store.record_vote(session_id, "pilot.kpi", "Bo", 4)
+    first, second = store.load_session(session_id).rounds
+    assert (first.state, first.levels()) == (RoundState.REVEALED, {1: 0})
+    assert (second.state, second.levels()) == (RoundState.OPEN, {1: 4})
+    with pytest.raises(NotOpen):
+        store.settle_round(session_id, "pilot.kpi", AnswerChange.from_level_text("2"))
+    with pytest.raises(NotOpen, match=r"no vote is open on 'pilot\.baseline'"):
+        store.reveal_round(session_id, "pilot.baseline")
+
+
+def test_target_changes_are_kept_with_when(store, session_id):
+    store.set_target(session_id, "pilot.kpi", 2)
+    store.set_target(session_id, "pilot.kpi", 2)  # no change: nothing recorded
+    store.set_target(session_id, "pilot.kpi", None)
+    changes = store.load_session(session_id).target_changes
+    assert [(c.question_id, c.old_target, c.new_target) for c in changes] == [("pilot.kpi", None, 2),
+                                                                              ("pilot.kpi", 2, None)]
+    assert changes[0].changed_at <= changes[1].changed_at
+
+
+def test_a_running_time_box_is_visible_to_other_windows(store, session_id, db_path):
+    store.add_elapsed(session_id, "pilot", 30, running=True)
+    with Store.open(db_path) as other:
+        set_id, since = other.running_clock(session_id)
+        assert set_id == "pilot" and since.tzinfo is not None
+        assert other.load_session(session_id).elapsed == {"pilot": 30}
+    store.add_elapsed(session_id, "ops", 5, running=True)
+    assert store.running_clock(session_id)[0] == "ops"
+    store.add_elapsed(session_id, "ops", 5)
+    assert store.running_clock(session_id) is None
+
+
+def test_data_version_moves_when_another_connection_commits(store, session_id, db_path):
+    before = store.data_version()
+    assert store.data_version() == before
+    with Store.open(db_path) as other:
+        other.record_answer(session_id, "pilot.kpi", AnswerChange.from_level_text("2"))
+    assert store.data_version() != before
+
+
+def test_a_phone_holds_a_participant_until_released(store, session_id):
+    token = store.phone_token(session_id)
+    assert len(token) >= 32 and store.phone_token(session_id) == token
+    assert store.claim_participant(session_id, "Bo", "phone-1")
+    assert store.claim_participant(session_id, "bo", "phone-1")  # the same phone again
+    assert not store.claim_participant(session_id, "Bo", "phone-2")
+    assert store.claims(session_id) == {1: "phone-1"}
+    store.release_participant(session_id, "Bo")
+    assert store.claim_participant(session_id, "Bo", "phone-2")
+    store.set_vote_server(session_id, "http://192.168.1.5:8765/j/x", 4242)
+    assert store.vote_server(session_id) == ("http://192.168.1.5:8765/j/x", 4242)
+    store.clear_vote_server(session_id, pid=1)  # another server's pid: left alone
+    assert store.vote_server(session_id) is not None
+    store.clear_vote_server(session_id, pid=4242)
+    assert store.vote_server(session_id) is None
 
 
 def test_decisions_and_targets(store, session_id):
@@ -249,6 +328,30 @@ def test_migration_keeps_existing_answers(tmp_path, bank):
         session = store.load_session(1)
     assert session.answer("pilot.kpi").level == 2
     assert session.elapsed == {}
+
+
+def test_votes_and_targets_from_before_rounds_become_a_revealed_round_and_a_target_change(tmp_path, bank):
+    path = tmp_path / "w.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m003_rounds_targets_phones")
+    old["snapshots"].insert({"hash": "h", "content": bank.subset(["pilot"]).model_dump_json(), "created_at": "x"})
+    old["sessions"].insert({"id": 1, "organisation": "Old", "initiative": "I", "facilitator": "F",
+                            "date": "2025-05-01", "status": "active", "sets": '["pilot"]', "snapshot": "h",
+                            "question_count": 3, "time_boxes": "{}", "created_at": "2025-05-01T00:00:00",
+                            "updated_at": "2025-05-02T00:00:00"})
+    for pid, name in ((1, "Bo"), (2, "Cy")):
+        old["participants"].insert({"id": pid, "session_id": 1, "name": name, "role": ""})
+    for pid, level in ((1, 0), (2, 3)):
+        old["votes"].insert({"session_id": 1, "question_id": "pilot.kpi", "participant_id": pid, "level": level,
+                             "voted_at": f"2025-05-01T10:0{pid}:00"})
+    old["targets"].insert({"session_id": 1, "question_id": "pilot.kpi", "target": 2})
+    old.close()
+    with Store.open(path) as store:
+        session = store.load_session(1)
+    [round_] = session.rounds
+    assert (round_.question_id, round_.state, round_.levels()) == ("pilot.kpi", RoundState.REVEALED, {1: 0, 2: 3})
+    assert [(c.old_target, c.new_target) for c in session.target_changes] == [(None, 2)]
+    assert session.target("pilot.kpi") == 2
 
 
 def test_empty_file_is_a_new_database(tmp_path):

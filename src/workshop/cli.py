@@ -110,7 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", dest="answered_by", help="who recorded it (default: the facilitator)")
     p.set_defaults(run=cmd_answer)
 
-    p = sub.add_parser("vote", help="record one participant's level for a question")
+    p = sub.add_parser("ask", help="open a blind vote on a question (earlier votes on it are kept)")
+    p.add_argument("session", type=_session_id, metavar="SESSION")
+    p.add_argument("question", metavar="QUESTION_ID")
+    p.set_defaults(run=cmd_ask)
+
+    p = sub.add_parser("reveal", help="reveal the open vote (the one opened last, or --question's)")
+    p.add_argument("session", type=_session_id, metavar="SESSION")
+    p.add_argument("--question", metavar="QUESTION_ID")
+    p.set_defaults(run=cmd_reveal)
+
+    p = sub.add_parser("vote", help="record one participant's level in a question's open vote")
     p.add_argument("session", type=_session_id, metavar="SESSION")
     p.add_argument("question", metavar="QUESTION_ID")
     p.add_argument("participant", metavar="PARTICIPANT", help="name or id")
@@ -295,6 +305,22 @@ def cmd_answer(args: argparse.Namespace) -> int:
             change = change.model_copy(update={"answered_by": store.load_session(args.session).facilitator})
         answer = store.record_answer(args.session, args.question, change)
     print(f"saved {args.question} = {answer.describe()}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        store.open_round(args.session, args.question)
+    print(f"vote open on {args.question}")
+    return 0
+
+
+def cmd_reveal(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        revealed = store.reveal_round(args.session, args.question)
+    levels = [v.level for v in revealed.votes]
+    spread = ", ".join(f"{levels.count(n)} at level {n}" for n in range(5) if levels.count(n))
+    print(f"revealed {revealed.question_id}: {len(levels)} vote(s); {spread or 'no votes'}")
     return 0
 
 

@@ -44,9 +44,11 @@ def create_demo(store: Store, bank: QuestionBank, today: dt.date | None = None) 
         if snapshot.question(question_id):
             store.record_answer(session_id, question_id, AnswerChange.from_level_text(level))
     if snapshot.question("tech.data.quality"):
+        store.open_round(session_id, "tech.data.quality")
         for participant, level in zip(store.load_session(session_id).participants, (1, 2, 4), strict=True):
             store.record_vote(session_id, "tech.data.quality", participant.id, level)
-        store.record_answer(session_id, "tech.data.quality", AnswerChange(
+        store.reveal_round(session_id, "tech.data.quality")
+        store.settle_round(session_id, "tech.data.quality", AnswerChange(
             reason="Claims data is clean; policy data has gaps nobody has measured.",
             note="Profile the policy data before go-live.", confidence="low", flagged=True,
         ))

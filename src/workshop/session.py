@@ -138,10 +138,41 @@ class AnswerChange(_Model):
         return answer.model_copy(update=changes)
 
 
+class RoundState(StrEnum):
+    OPEN = "open"  # collecting votes: nobody sees a level
+    REVEALED = "revealed"  # the spread is shown to the room
+    SETTLED = "settled"  # the room agreed a level after the reveal
+
+
 class Vote(_Model):
     question_id: str
     participant_id: int
-    level: Level
+    level: Level | None  # None: the participant voted "don't know"
+    round_id: int | None = None
+
+
+class VoteRound(_Model):
+    """One blind vote on one question. A question can be voted on again; earlier rounds are kept."""
+
+    id: int
+    question_id: str
+    state: RoundState
+    opened_at: dt.datetime
+    revealed_at: dt.datetime | None = None
+    settled_at: dt.datetime | None = None
+    votes: tuple[Vote, ...] = ()  # one per participant who voted, in participant id order
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is RoundState.OPEN
+
+    @property
+    def voters(self) -> frozenset[int]:
+        return frozenset(v.participant_id for v in self.votes)
+
+    def levels(self) -> dict[int, int | None]:
+        """Participant id -> level (None for "don't know")."""
+        return {v.participant_id: v.level for v in self.votes}
 
 
 class ActionDecision(_Model):
@@ -149,7 +180,17 @@ class ActionDecision(_Model):
     decision: Decision
     owner_name: str = ""
     due_date: dt.date | None = None
-    note: str = ""
+    note: str = ""  # for a rejection: why the room rejected it
+    decided_at: dt.datetime | None = None
+
+
+class TargetChange(_Model):
+    """A question's target raised or lowered for one workshop (None: the question set's own)."""
+
+    question_id: str
+    old_target: int | None
+    new_target: int | None
+    changed_at: dt.datetime
 
 
 class HistoryEntry(_Model):
@@ -215,9 +256,10 @@ class Session(_Model):
     bank: QuestionBank  # the snapshot taken when the session was created
     participants: tuple[Participant, ...] = ()
     answers: dict[str, Answer] = Field(default_factory=dict)
-    votes: tuple[Vote, ...] = ()
+    rounds: tuple[VoteRound, ...] = ()  # every vote round, oldest first
     decisions: dict[str, ActionDecision] = Field(default_factory=dict)
     targets: dict[str, int] = Field(default_factory=dict)  # per-session target overrides
+    target_changes: tuple[TargetChange, ...] = ()  # oldest first
     time_boxes: dict[str, int] = Field(default_factory=dict)
     elapsed: dict[str, int] = Field(default_factory=dict)  # set id -> seconds spent
     position: str | None = None  # question the facilitator was on
@@ -231,6 +273,26 @@ class Session(_Model):
             return self.targets[question_id]
         question = self.bank.question(question_id)
         return question.target if question else MAX_LEVEL
+
+    def latest_round(self, question_id: str) -> VoteRound | None:
+        """The question's most recent round, whatever its state."""
+        return next((r for r in reversed(self.rounds) if r.question_id == question_id), None)
+
+    def open_round(self) -> VoteRound | None:
+        """The round most recently opened that is still collecting votes (what phones vote on)."""
+        return next((r for r in sorted(self.rounds, key=lambda r: r.opened_at, reverse=True) if r.is_open), None)
+
+    @property
+    def votes(self) -> tuple[Vote, ...]:
+        """The votes the room has seen: each question's latest revealed or settled round.
+
+        Votes of a round still open are blind and appear nowhere else.
+        """
+        latest: dict[str, VoteRound] = {}
+        for r in self.rounds:
+            if not r.is_open:
+                latest[r.question_id] = r
+        return tuple(v for r in latest.values() for v in r.votes)
 
     def votes_for(self, question_id: str) -> list[Vote]:
         return [v for v in self.votes if v.question_id == question_id]

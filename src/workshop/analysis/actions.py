@@ -40,6 +40,12 @@ def recommend(
 ) -> tuple[RecommendedAction, ...]:
     """The ranked plan. `index_with(levels)` gives the readiness index with those levels replaced."""
     scores = {q.question_id: q for q in questions}
+    # An action listed under several questions is defined by its first listing in the bank, whichever
+    # of its questions trigger it: its effort (and so its priority) must not depend on which do.
+    definitions: dict[str, Action] = {}
+    for question in session.bank.questions():
+        for action in question.actions:
+            definitions.setdefault(action.id, action)
     found: dict[str, Action] = {}
     triggers: dict[str, list[Trigger]] = {}
     for question in session.bank.questions():
@@ -51,7 +57,7 @@ def recommend(
                 t.question_id == q.question_id for t in triggers.get(action.id, [])
             ):
                 continue
-            found.setdefault(action.id, action)
+            found.setdefault(action.id, definitions[action.id])
             triggers.setdefault(action.id, []).append(
                 Trigger(
                     question_id=q.question_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workshop.questionnaire import QuestionBank
+from workshop.questionnaire import MAX_LEVEL, QuestionBank
 from workshop.session import (
     ActionDecision,
     Answer,
@@ -25,10 +26,13 @@ from workshop.session import (
     HistoryEntry,
     NewSession,
     Participant,
+    RoundState,
     Session,
     SessionStatus,
     SessionSummary,
+    TargetChange,
     Vote,
+    VoteRound,
 )
 from workshop.store.connection import BUSY_TIMEOUT_MS, StoreError, immediate, open_database
 
@@ -40,6 +44,10 @@ TRACKED_FIELDS = (
 
 class NotFound(StoreError):
     """An id that names no session, question, participant or action."""
+
+
+class NotOpen(StoreError):
+    """A vote for, or a reveal of, a round that is not open."""
 
 
 @dataclass(frozen=True)
@@ -156,18 +164,19 @@ class Store:
             a["question_id"]: _answer(a)
             for a in self.db["answers"].rows_where("session_id = ?", [sid])
         }
-        votes = tuple(
-            Vote(question_id=v["question_id"], participant_id=v["participant_id"], level=v["level"])
-            for v in self.db["votes"].rows_where("session_id = ?", [sid], order_by="question_id, participant_id")
-        )
         decisions = {
             d["action_id"]: ActionDecision(
                 action_id=d["action_id"], decision=d["decision"], owner_name=d["owner_name"] or "",
-                due_date=d["due_date"], note=d["note"] or "",
+                due_date=d["due_date"], note=d["note"] or "", decided_at=d["decided_at"],
             )
             for d in self.db["decisions"].rows_where("session_id = ?", [sid])
         }
         targets = {t["question_id"]: t["target"] for t in self.db["targets"].rows_where("session_id = ?", [sid])}
+        target_changes = tuple(
+            TargetChange(question_id=t["question_id"], old_target=t["old_target"], new_target=t["new_target"],
+                         changed_at=t["changed_at"])
+            for t in self.db["target_history"].rows_where("session_id = ?", [sid], order_by="id")
+        )
         elapsed = {
             c["set_id"]: c["elapsed_seconds"] for c in self.db["set_clocks"].rows_where("session_id = ?", [sid])
         }
@@ -182,9 +191,10 @@ class Store:
             bank=self._bank(row["snapshot"]),
             participants=participants,
             answers=answers,
-            votes=votes,
+            rounds=self.rounds(sid),
             decisions=decisions,
             targets=targets,
+            target_changes=target_changes,
             time_boxes=json.loads(row["time_boxes"] or "{}"),
             elapsed=elapsed,
             position=row["position"],
@@ -192,12 +202,15 @@ class Store:
         )
 
     def earlier_session(self, session: Session) -> Session | None:
-        """The latest earlier workshop on the same organisation and initiative, for re-assessment."""
+        """The latest earlier active workshop on the same organisation and initiative, for re-assessment.
+
+        Archived workshops are left out: archiving one is how a facilitator says it does not count.
+        """
         row = self.db.execute(
             """
             SELECT id FROM sessions
             WHERE organisation = ? COLLATE NOCASE AND initiative = ? COLLATE NOCASE AND id != ?
-              AND (date < ? OR (date = ? AND id < ?))
+              AND status = 'active' AND (date < ? OR (date = ? AND id < ?))
             ORDER BY date DESC, id DESC LIMIT 1
             """,
             [session.organisation, session.initiative, session.id, session.date.isoformat(),
@@ -220,46 +233,116 @@ class Store:
     def record_answer(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
         """Apply a change to one answer and commit it, with its history, before returning."""
         self._check_question(session_id, question_id)
-        key = [session_id, question_id]
         with immediate(self.db):
-            row = self._one("SELECT * FROM answers WHERE session_id = ? AND question_id = ?", key)
-            old = _answer(row) if row else Answer(question_id=question_id)
-            now = dt.datetime.now(dt.UTC)
-            new = change.apply(old).model_copy(update={"updated_at": now})
-            stored = _answer_row(session_id, new)
-            self.db["answers"].upsert(stored, pk=("session_id", "question_id"))
-            old_row = _answer_row(session_id, old)
-            for field in TRACKED_FIELDS:
-                if old_row[field] != stored[field]:
-                    self.db["answer_history"].insert(
-                        {
-                            "session_id": session_id,
-                            "question_id": question_id,
-                            "field": field,
-                            "old_value": _text(old_row[field]),
-                            "new_value": _text(stored[field]),
-                            "changed_at": now.isoformat(),
-                        }
-                    )
-            self.db["sessions"].update(session_id, {"updated_at": now.isoformat()})
+            return self._write_answer(session_id, question_id, change)
+
+    def _write_answer(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
+        """Inside a write transaction: the answer, its history and the session's change time."""
+        row = self._one("SELECT * FROM answers WHERE session_id = ? AND question_id = ?", [session_id, question_id])
+        old = _answer(row) if row else Answer(question_id=question_id)
+        now = dt.datetime.now(dt.UTC)
+        new = change.apply(old).model_copy(update={"updated_at": now})
+        stored = _answer_row(session_id, new)
+        self.db["answers"].upsert(stored, pk=("session_id", "question_id"))
+        old_row = _answer_row(session_id, old)
+        for field in TRACKED_FIELDS:
+            if old_row[field] != stored[field]:
+                self.db["answer_history"].insert(
+                    {
+                        "session_id": session_id,
+                        "question_id": question_id,
+                        "field": field,
+                        "old_value": _text(old_row[field]),
+                        "new_value": _text(stored[field]),
+                        "changed_at": now.isoformat(),
+                    }
+                )
+        self.db["sessions"].update(session_id, {"updated_at": now.isoformat()})
         return new
 
-    def record_vote(self, session_id: int, question_id: str, participant: str | int, level: int) -> Vote:
-        """One participant's level for a question; a second vote replaces the first."""
+    # --- vote rounds ---------------------------------------------------------------
+
+    def open_round(self, session_id: int, question_id: str) -> VoteRound:
+        """Start a new blind vote on a question. Earlier rounds on it are kept, whatever their state."""
+        self._check_question(session_id, question_id)
+        with immediate(self.db):
+            round_id = self.db["vote_rounds"].insert(
+                {"session_id": session_id, "question_id": question_id, "state": RoundState.OPEN.value,
+                 "opened_at": _now()}
+            ).last_pk
+        return self._round(session_id, int(round_id))
+
+    def record_vote(
+        self, session_id: int, question_id: str, participant: str | int, level: int | None
+    ) -> Vote:
+        """One participant's level (None: "don't know") in the question's open round; a second vote replaces it."""
         self._check_question(session_id, question_id)
         participant_id = self._participant_id(session_id, participant)
-        vote = Vote(question_id=question_id, participant_id=participant_id, level=level)
+        if level is not None and not 0 <= level <= MAX_LEVEL:
+            raise StoreError(f"a vote is a level from 0 to {MAX_LEVEL}, not {level}")
         with immediate(self.db):
-            self.db["votes"].upsert(
-                {**vote.model_dump(), "session_id": session_id, "voted_at": _now()},
-                pk=("session_id", "question_id", "participant_id"),
+            current = self._latest_round_row(session_id, question_id)
+            if current is None or current["state"] != RoundState.OPEN.value:
+                raise NotOpen(f"no vote is open on '{question_id}' (open one first)")
+            self.db["round_votes"].upsert(
+                {"round_id": current["id"], "participant_id": participant_id, "level": level, "voted_at": _now()},
+                pk=("round_id", "participant_id"),
             )
-        return vote
+        return Vote(question_id=question_id, participant_id=participant_id, level=level, round_id=current["id"])
 
-    def clear_votes(self, session_id: int, question_id: str) -> None:
+    def reveal_round(self, session_id: int, question_id: str | None = None) -> VoteRound:
+        """Show an open round's votes: the question's, or the round most recently opened in the workshop."""
+        self._session_row(session_id)
+        with immediate(self.db):
+            if question_id is not None:
+                self._check_question(session_id, question_id)
+                row = self._latest_round_row(session_id, question_id)
+            else:
+                row = self._one(
+                    "SELECT * FROM vote_rounds WHERE session_id = ? AND state = 'open' ORDER BY id DESC LIMIT 1",
+                    [session_id],
+                )
+            if row is None or row["state"] != RoundState.OPEN.value:
+                where = f" on '{question_id}'" if question_id else ""
+                raise NotOpen(f"no vote is open{where} to reveal")
+            self.db["vote_rounds"].update(row["id"], {"state": RoundState.REVEALED.value, "revealed_at": _now()})
+        return self._round(session_id, row["id"])
+
+    def settle_round(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
+        """Record the level the room agreed after a reveal and mark the round settled, in one commit."""
         self._check_question(session_id, question_id)
         with immediate(self.db):
-            self.db.execute("DELETE FROM votes WHERE session_id = ? AND question_id = ?", [session_id, question_id])
+            row = self._latest_round_row(session_id, question_id)
+            if row is None or row["state"] == RoundState.OPEN.value:
+                raise NotOpen(f"no revealed vote on '{question_id}' to settle")
+            answer = self._write_answer(session_id, question_id, change)
+            self.db["vote_rounds"].update(row["id"], {"state": RoundState.SETTLED.value, "settled_at": _now()})
+        return answer
+
+    def rounds(self, session_id: int) -> tuple[VoteRound, ...]:
+        """Every vote round of a workshop with its votes, oldest first."""
+        votes: dict[int, list[Vote]] = {}
+        for v in self.db.execute(
+            """
+            SELECT v.round_id, r.question_id, v.participant_id, v.level FROM round_votes v
+            JOIN vote_rounds r ON r.id = v.round_id WHERE r.session_id = ? ORDER BY v.round_id, v.participant_id
+            """,
+            [session_id],
+        ).fetchall():
+            votes.setdefault(v[0], []).append(Vote(round_id=v[0], question_id=v[1], participant_id=v[2], level=v[3]))
+        return tuple(
+            _round(r, votes.get(r["id"], []))
+            for r in self.db["vote_rounds"].rows_where("session_id = ?", [session_id], order_by="id")
+        )
+
+    def _round(self, session_id: int, round_id: int) -> VoteRound:
+        return next(r for r in self.rounds(session_id) if r.id == round_id)
+
+    def _latest_round_row(self, session_id: int, question_id: str) -> dict[str, Any] | None:
+        return self._one(
+            "SELECT * FROM vote_rounds WHERE session_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1",
+            [session_id, question_id],
+        )
 
     def decide(self, session_id: int, decision: ActionDecision) -> None:
         if decision.action_id not in self.bank(session_id).actions():
@@ -283,6 +366,14 @@ class Store:
         self._check_question(session_id, question_id)
         with immediate(self.db):
             self.db["sessions"].update(session_id, {"updated_at": _now()})  # a target can move the verdict
+            old = self._one("SELECT target FROM targets WHERE session_id = ? AND question_id = ?",
+                            [session_id, question_id])
+            old_target = old["target"] if old else None
+            if old_target != target:
+                self.db["target_history"].insert(
+                    {"session_id": session_id, "question_id": question_id, "old_target": old_target,
+                     "new_target": target, "changed_at": _now()}
+                )
             if target is None:
                 self.db.execute(
                     "DELETE FROM targets WHERE session_id = ? AND question_id = ?", [session_id, question_id]
@@ -326,15 +417,94 @@ class Store:
                 [session_id, question_id, field],
             )
 
-    def add_elapsed(self, session_id: int, set_id: str, seconds: int) -> None:
+    def add_elapsed(self, session_id: int, set_id: str, seconds: int, running: bool = False) -> None:
+        """Book seconds to a set's time box. `running`: its clock goes on from now (other windows count on)."""
+        now = _now() if running else None
         with immediate(self.db):
+            if running:
+                self.db.execute("UPDATE set_clocks SET running_since = NULL WHERE session_id = ? AND set_id != ?",
+                                [session_id, set_id])
             self.db.execute(
                 """
-                INSERT INTO set_clocks (session_id, set_id, elapsed_seconds) VALUES (?, ?, ?)
-                ON CONFLICT (session_id, set_id) DO UPDATE SET elapsed_seconds = elapsed_seconds + excluded.elapsed_seconds
+                INSERT INTO set_clocks (session_id, set_id, elapsed_seconds, running_since) VALUES (?, ?, ?, ?)
+                ON CONFLICT (session_id, set_id) DO UPDATE SET
+                    elapsed_seconds = elapsed_seconds + excluded.elapsed_seconds,
+                    running_since = excluded.running_since
                 """,
-                [session_id, set_id, seconds],
+                [session_id, set_id, seconds, now],
             )
+
+    def running_clock(self, session_id: int) -> tuple[str, dt.datetime] | None:
+        """The set whose time box is running, and since when (wall clock, UTC)."""
+        row = self._one(
+            "SELECT set_id, running_since FROM set_clocks WHERE session_id = ? AND running_since IS NOT NULL",
+            [session_id],
+        )
+        return (row["set_id"], dt.datetime.fromisoformat(row["running_since"])) if row else None
+
+    # --- watching for changes made by other windows ------------------------------------
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file: cheap enough to poll often."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    # --- phones ---------------------------------------------------------------------------
+
+    def phone_token(self, session_id: int) -> str:
+        """The workshop's join token, made on first use: unguessable, the same for every phone."""
+        self._session_row(session_id)
+        row = self._one("SELECT token FROM phone_access WHERE session_id = ?", [session_id])
+        if row:
+            return row["token"]
+        with immediate(self.db):
+            self.db.execute(
+                "INSERT OR IGNORE INTO phone_access (session_id, token, created_at) VALUES (?, ?, ?)",
+                [session_id, secrets.token_urlsafe(24), _now()],
+            )
+        return self._one("SELECT token FROM phone_access WHERE session_id = ?", [session_id])["token"]
+
+    def claim_participant(self, session_id: int, participant: str | int, device: str) -> bool:
+        """Bind a participant to one phone. True if this device holds the name now; False if another does."""
+        participant_id = self._participant_id(session_id, participant)
+        with immediate(self.db):
+            self.db.execute(
+                "INSERT OR IGNORE INTO phone_claims (session_id, participant_id, device, claimed_at) VALUES (?, ?, ?, ?)",
+                [session_id, participant_id, device, _now()],
+            )
+            row = self._one("SELECT device FROM phone_claims WHERE session_id = ? AND participant_id = ?",
+                            [session_id, participant_id])
+        return row is not None and row["device"] == device
+
+    def release_participant(self, session_id: int, participant: str | int) -> None:
+        """Free a participant's name so another phone can take it."""
+        participant_id = self._participant_id(session_id, participant)
+        with immediate(self.db):
+            self.db.execute("DELETE FROM phone_claims WHERE session_id = ? AND participant_id = ?",
+                            [session_id, participant_id])
+
+    def claims(self, session_id: int) -> dict[int, str]:
+        """Participant id -> the device that holds it."""
+        return {r["participant_id"]: r["device"] for r in self.db["phone_claims"].rows_where("session_id = ?", [session_id])}
+
+    def set_vote_server(self, session_id: int, url: str, pid: int) -> None:
+        """Record the phone-vote server's address, so every window can show the join link."""
+        with immediate(self.db):
+            self.db["vote_servers"].upsert(
+                {"session_id": session_id, "url": url, "pid": pid, "started_at": _now()}, pk="session_id"
+            )
+
+    def clear_vote_server(self, session_id: int, pid: int | None = None) -> None:
+        """Forget the server (only if it is still the one with `pid`, when given)."""
+        with immediate(self.db):
+            if pid is None:
+                self.db.execute("DELETE FROM vote_servers WHERE session_id = ?", [session_id])
+            else:
+                self.db.execute("DELETE FROM vote_servers WHERE session_id = ? AND pid = ?", [session_id, pid])
+
+    def vote_server(self, session_id: int) -> tuple[str, int] | None:
+        """(url, pid) of the phone-vote server last started for this workshop, if one was recorded."""
+        row = self._one("SELECT url, pid FROM vote_servers WHERE session_id = ?", [session_id])
+        return (row["url"], row["pid"]) if row else None
 
     # --- helpers -------------------------------------------------------------------
 
@@ -382,6 +552,13 @@ def _answer(row: dict[str, Any]) -> Answer:
         flagged=bool(row["flagged"]),
         answered_by=row["answered_by"] or "",
         updated_at=row["updated_at"],
+    )
+
+
+def _round(row: dict[str, Any], votes: list[Vote]) -> VoteRound:
+    return VoteRound(
+        id=row["id"], question_id=row["question_id"], state=row["state"], opened_at=row["opened_at"],
+        revealed_at=row["revealed_at"], settled_at=row["settled_at"], votes=tuple(votes),
     )
 
 

@@ -196,12 +196,13 @@ class WalkthroughScreen(Screen[None]):
 
     # --- recording ---------------------------------------------------------------------
 
-    def _record(self, change: AnswerChange, what: str) -> Answer:
+    def _record(self, change: AnswerChange, what: str, settle: bool = False) -> Answer:
         """Commit to the store first; only then update the screen and say 'saved'."""
         if change.status is not None:
             change = change.model_copy(update={"answered_by": self.session.facilitator})
+        write = self.app.store.settle_round if settle else self.app.store.record_answer
         try:
-            answer = self.app.store.record_answer(self.session_id, self.question_id, change)
+            answer = write(self.session_id, self.question_id, change)
         except StoreError as exc:
             self.query_one("#status", Static).update(Text.assemble(("✗ NOT saved ", "bold red"), str(exc)))
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
@@ -224,7 +225,7 @@ class WalkthroughScreen(Screen[None]):
         if self.mode is Mode.VOTE:
             self._cast_vote(level)
         elif self.mode is Mode.REVEAL:
-            self._record(AnswerChange.from_level_text(str(level)), f"agreed level {level}")
+            self._record(AnswerChange.from_level_text(str(level)), f"agreed level {level}", settle=True)
             self._end_vote()
             self._open_editor("vote_reason")
         else:
@@ -391,11 +392,9 @@ class WalkthroughScreen(Screen[None]):
         if not self.session.participants:
             self.notify("This workshop has no participants to vote.", severity="warning", timeout=4)
             return
-        if not self._write(self.app.store.clear_votes, self.session_id, self.question_id):
+        if not self._write(self.app.store.open_round, self.session_id, self.question_id):
             return
-        self.session = self.session.model_copy(
-            update={"votes": tuple(v for v in self.session.votes if v.question_id != self.question_id)}
-        )
+        self.session = self.app.store.load_session(self.session_id)
         self.mode = Mode.VOTE
         self.votes = {}
         self.voter = 0
@@ -406,11 +405,10 @@ class WalkthroughScreen(Screen[None]):
     def _cast_vote(self, level: int) -> None:
         participant = self.session.participants[self.voter]
         try:
-            vote = self.app.store.record_vote(self.session_id, self.question_id, participant.id, level)
+            self.app.store.record_vote(self.session_id, self.question_id, participant.id, level)
         except StoreError as exc:
             self.notify(str(exc), title="Vote not saved", severity="error", timeout=10)
             return
-        self.session = self.session.model_copy(update={"votes": (*self.session.votes, vote)})
         self.votes[participant.id] = level
         self.voter += 1
         self._saved(f"{participant.name}'s vote (hidden)")
@@ -422,6 +420,9 @@ class WalkthroughScreen(Screen[None]):
             self._show_votes()
 
     def action_reveal(self) -> None:
+        if not self._write(self.app.store.reveal_round, self.session_id, self.question_id):
+            return
+        self.session = self.app.store.load_session(self.session_id)
         self.mode = Mode.REVEAL
         self.query_one(VotePanel).show_revealed(self.session.participants, self.votes)
         self.query_one(Outline).update_question(self.session, self.question_id, misaligned_questions(self.session))
