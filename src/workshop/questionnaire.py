@@ -8,6 +8,7 @@ be found, the question or action id and the field.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,11 +18,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from workshop.errors import DataProblem
+from workshop.text import terminal
+
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 LEVELS = (0, 1, 2, 3, 4)
+MAX_FILE_BYTES = 2_000_000  # the built-in sets are 30 kB each
 # The order a workshop walks the built-in sets in; other sets follow in file order.
 BUILTIN_ORDER = ("business", "technical", "organizational", "risk", "genai")
 # What a new workshop runs unless the facilitator chooses: the four sets every pilot needs.
@@ -51,7 +56,7 @@ class Horizon(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Action(_Model):
@@ -257,13 +262,14 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        """One line, whatever a hostile file put in its ids: a newline cannot split a problem in two."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         parts = [where]
         if self.item:
-            parts.append(self.item)
+            parts.append(terminal(self.item, 100))
         if self.field:
             parts.append(self.field)
-        return ": ".join([*parts, self.message])
+        return terminal(": ".join([*parts, self.message]))
 
 
 @dataclass
@@ -273,7 +279,7 @@ class LoadResult:
     files: list[Path]
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(DataProblem):
     """Raised when question sets in play have problems; `problems` lists them all."""
 
     def __init__(self, problems: list[Problem]):
@@ -330,24 +336,49 @@ def load_paths(paths: Iterable[Path]) -> LoadResult:
     return LoadResult(bank, problems, files)
 
 
+def read_set_file(path: Path) -> str:
+    """A question set file's text. Only a regular file, at most MAX_FILE_BYTES, UTF-8 (BOM or not).
+
+    A FIFO would block for ever and a device or a link to /dev/zero would read until memory runs
+    out: they are refused before they are opened. Raises OSError or ValueError with a plain message.
+    """
+    st = path.stat()  # follows links: a link to /dev/zero is a device
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError("not a regular file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+
+
 def _load_one(path: Path) -> tuple[QuestionSet | None, list[Problem], str]:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_set_file(path)
     except FileNotFoundError:
         return None, [Problem(name, "no such file")], ""
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, f"cannot read file: {exc.__class__.__name__}")], ""
+    except OSError as exc:
+        return None, [Problem(name, f"cannot read file: {exc.strerror or exc.__class__.__name__}")], ""
+    except ValueError as exc:
+        return None, [Problem(name, f"cannot read file: {exc}")], ""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         message = str(getattr(exc, "msg", exc)).split(" (at line")[0]
         return None, [Problem(name, f"not valid TOML: {message}", line=line)], text
+    except RecursionError:
+        return None, [Problem(name, "not valid TOML: nested too deeply")], text
     try:
         return QuestionSet.model_validate(raw), [], text
     except ValidationError as exc:
         return None, [_schema_problem(name, text, raw, err) for err in exc.errors()], text
+    except RecursionError:
+        return None, [Problem(name, "nested too deeply to be a question set")], text
 
 
 def _line_from_message(message: str) -> int | None:

@@ -9,7 +9,7 @@ The rules are documented in README.md ("How a workshop is scored") and in each m
 from workshop.analysis.actions import GATE_FACTOR
 from workshop.analysis.analyse import analyse, verdict_of
 from workshop.analysis.compare import Change, Comparison, QuestionChange, SetChange, compare, compare_analyses
-from workshop.analysis.divergence import MISALIGNED_SPREAD, misaligned_questions
+from workshop.analysis.divergence import MISALIGNED_SPREAD, misaligned_questions, spread_of, spread_text
 from workshop.analysis.models import (
     Analysis,
     Divergence,
@@ -49,5 +49,7 @@ __all__ = [
     "compare_analyses",
     "misaligned_questions",
     "percent_floor",
+    "spread_of",
+    "spread_text",
     "verdict_of",
 ]

@@ -6,8 +6,11 @@ tax"), so the distribution is kept next to the level the room settled on and its
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from workshop.analysis.models import Divergence, QuestionScore, VoteCast
-from workshop.session import Session
+from workshop.questionnaire import MAX_LEVEL
+from workshop.session import Session, Vote
 
 MISALIGNED_SPREAD = 2
 
@@ -17,8 +20,19 @@ def latest_votes(session: Session, question_id: str) -> dict[int, int]:
     return {vote.participant_id: vote.level for vote in session.votes_for(question_id)}
 
 
-def spread_of(levels: dict[int, int]) -> int:
-    return max(levels.values()) - min(levels.values()) if levels else 0
+def spread_of(levels: dict[int, int | None]) -> int:
+    """Highest level minus lowest; "don't know" votes (None) take no part."""
+    known = [level for level in levels.values() if level is not None]
+    return max(known) - min(known) if known else 0
+
+
+def spread_text(votes: Iterable[Vote]) -> str:
+    """The spread without names: '1 at level 1, 2 at level 3, 1 don't know'."""
+    levels = [v.level for v in votes]
+    parts = [f"{levels.count(n)} at level {n}" for n in range(MAX_LEVEL + 1) if levels.count(n)]
+    if None in levels:
+        parts.append(f"{levels.count(None)} don't know")
+    return ", ".join(parts) or "no votes"
 
 
 def misaligned_questions(session: Session) -> set[str]:
