@@ -88,22 +88,26 @@ class Framework(StrEnum):
         }[self.value]
 
 
-# How many subcategories each NIST AI RMF 1.0 category has (GOVERN 1 has 1.1-1.7, ...).
+# How many subcategories each NIST AI RMF 1.0 category has (GOVERN 1 has 1.1-1.7, ...): 19 + 18 + 22 + 13
+# = 72, as in the Core tables of NIST AI 100-1 (January 2023).
 NIST_SUBCATEGORIES = {
     "GOVERN": (7, 3, 2, 3, 2, 2),
     "MAP": (6, 3, 5, 2, 2),
     "MEASURE": (3, 13, 3, 3),
     "MANAGE": (4, 4, 2, 3),
 }
-# ISO/IEC 42001:2023 Annex A: the controls in each clause (A.2 has A.2.2-A.2.4, A.6 has two groups).
+# ISO/IEC 42001:2023 Annex A: the controls in each clause (A.2 has A.2.2-A.2.4, A.6 has two groups), 38 in
+# all; each clause's A.n.1 (and A.6.1.1, A.6.2.1) is its objective, not a control.
 ISO_42001_CONTROLS = frozenset(
     [f"A.2.{n}" for n in range(2, 5)] + [f"A.3.{n}" for n in range(2, 4)] + [f"A.4.{n}" for n in range(2, 7)]
     + [f"A.5.{n}" for n in range(2, 6)] + [f"A.6.1.{n}" for n in range(2, 4)] + [f"A.6.2.{n}" for n in range(2, 9)]
     + [f"A.7.{n}" for n in range(2, 7)] + [f"A.8.{n}" for n in range(2, 6)] + [f"A.9.{n}" for n in range(2, 5)]
     + [f"A.10.{n}" for n in range(2, 5)]
 )
-EU_AI_ACT_ARTICLES = 113
-ML_TEST_SCORE_AREAS = ("Data", "Model", "Infra", "Monitor")  # seven tests each
+EU_AI_ACT_ARTICLES = 113  # Regulation (EU) 2024/1689 ends with Article 113, "Entry into force and application"
+# Breck et al., "The ML Test Score" (2017): tests for features and data, model development, ML infrastructure
+# and monitoring, seven each (28 in all).
+ML_TEST_SCORE_AREAS = ("Data", "Model", "Infra", "Monitor")
 
 _NIST_REF = re.compile(r"^(GOVERN|MAP|MEASURE|MANAGE) (\d)\.(\d{1,2})$")
 _EU_REF = re.compile(r"^Article (\d{1,3})(?:\(\d{1,2}\))?(?:\([a-z]\))?$")
