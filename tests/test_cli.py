@@ -141,7 +141,7 @@ def test_db_option_and_environment_variable_choose_the_file(tmp_path):
 def test_validate_builtin_sets_pass():
     result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("ok: 4 file(s), 4 set(s)")
+    assert result.stdout.startswith("ok: 5 file(s), 5 set(s)")
 
 
 def test_validate_reports_every_problem_and_exits_1(tmp_path):
@@ -165,7 +165,7 @@ def test_user_questionnaire_folder_is_loaded_beside_the_builtin_sets(tmp_path):
     (user_dir / "pilot.toml").write_text((FIXTURE_SETS / "pilot.toml").read_text())
     result = run_cli("questions", "--json", env={"WORKSHOP_QUESTIONNAIRES": str(user_dir)})
     sets = {row["set"] for row in json.loads(result.stdout)}
-    assert sets == {"business", "technical", "organizational", "risk", "pilot", "ops"}
+    assert sets == {"business", "technical", "organizational", "risk", "genai", "pilot", "ops"}
 
 
 def test_a_broken_user_set_is_named_in_one_line(tmp_path, db_path):

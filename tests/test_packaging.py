@@ -18,7 +18,7 @@ def test_wheel_contains_the_builtin_question_sets(tmp_path):
                    cwd=ROOT, check=True, capture_output=True)
     [wheel] = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for set_id in ("business", "technical", "organizational", "risk"):
+    for set_id in ("business", "technical", "organizational", "risk", "genai"):
         assert f"workshop/questionnaires/{set_id}.toml" in names
 
 
