@@ -26,6 +26,7 @@ from workshop import __version__
 from workshop.errors import DataProblem
 from workshop.parsing import (
     parse_date,
+    parse_path,
     parse_session_id,
     parse_sets,
     parse_target,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: never expected; the tests treat it as a failure
 CELL_LIMIT = 60
 
 
@@ -71,6 +73,16 @@ class Parsed(click.ParamType):
 
 
 SESSION = Parsed("SESSION", parse_session_id)
+PATH = Parsed("PATH", parse_path)
+
+
+def _path_as_typed(text: str) -> str:
+    """Checked like any path, but kept as typed: a trailing '/' says 'a folder' to the export."""
+    parse_path(text)
+    return text
+
+
+PATH_TEXT = Parsed("PATH", _path_as_typed)
 DATE = Parsed("DATE", parse_date)
 TIME_BOX = Parsed("SET=MINUTES", parse_time_box)
 SETS = Parsed("SETS", parse_sets)
@@ -111,10 +123,10 @@ class Options:
 
         sources = [builtin_dir()]
         user_dir = user_questionnaire_dir()
-        if user_dir.is_dir():
-            sources.append(user_dir)
+        if _exists(user_dir):
+            sources.append(user_dir)  # a folder that cannot be read is reported by the loader
         for folder in self.questionnaires:
-            if not folder.is_dir():
+            if not _exists(folder):
                 raise UsageError(f"--questionnaires {terminal(folder)}: no such folder")
             sources.append(folder)
         return sources
@@ -130,6 +142,16 @@ class Options:
 
 
 pass_options = click.make_pass_decorator(Options)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # there, but unreadable: let the loader say so in one line
+    return True
 
 
 def _print_json(data: Any) -> None:
@@ -172,9 +194,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(invoke_without_command=True, context_settings=CONTEXT)
-@click.option("--db", type=click.Path(path_type=Path), metavar="PATH",
+@click.option("--db", type=PATH, metavar="PATH",
               help="Database file (default: $WORKSHOP_DB or the user data folder).")
-@click.option("--questionnaires", type=click.Path(path_type=Path), multiple=True, metavar="DIR",
+@click.option("--questionnaires", type=PATH, multiple=True, metavar="DIR",
               help="A folder of extra question sets (*.toml); may be repeated.")
 @click.version_option(__version__, prog_name="workshop", message="%(prog)s %(version)s")
 @click.pass_context
@@ -187,7 +209,7 @@ def cli(ctx: click.Context, db: Path | None, questionnaires: tuple[Path, ...]) -
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+@click.argument("paths", nargs=-1, type=PATH, metavar="[PATH]...")
 @pass_options
 def validate(options: Options, paths: tuple[Path, ...]) -> int:
     """Check question set files (default: every set in play); one line per problem."""
@@ -418,7 +440,7 @@ def decide(options: Options, session: int, action: str, decision: str, owner: st
 @click.option("--audience", type=click.Choice(["participants", "facilitator"]), default="participants",
               show_default=True, help="Participants never see private notes.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md", show_default=True)
-@click.option("--out", metavar="PATH", help="A file, or a folder (default: ./exports/).")
+@click.option("--out", metavar="PATH", type=PATH_TEXT, help="A file, or a folder (default: ./exports/).")
 @pass_options
 def export(options: Options, session: int, audience: str, fmt: str, out: str | None) -> int:
     """Write the summary: Markdown, HTML, JSON or CSV; prints the path written."""
@@ -480,7 +502,7 @@ def archive(options: Options, session: int, restore: bool) -> int:
 
 
 @cli.command()
-@click.argument("dest", type=click.Path(path_type=Path), metavar="DEST")
+@click.argument("dest", type=PATH, metavar="DEST")
 @pass_options
 def backup(options: Options, dest: Path) -> int:
     """Copy the whole database safely to DEST (a file or a folder), even while the app is open."""
@@ -529,6 +551,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: still one line for the person at the keyboard, and a status of its own
+        return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it", EXIT_INTERNAL)
     return result if isinstance(result, int) else 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from workshop.text import terminal
 
@@ -118,6 +119,15 @@ def parse_time_box(text: str) -> tuple[str, int]:
     if not 1 <= minutes <= MAX_MINUTES:
         raise ValueError(f"a time box is 1-{MAX_MINUTES} minutes, not {minutes}")
     return set_id.strip(), minutes
+
+
+def parse_path(text: str) -> Path:
+    """A file or folder name as typed; '~' is the home folder. No operating system takes a NUL in one."""
+    if "\x00" in text:
+        raise ValueError(f"'{shown(text)}' is not a path (it holds a NUL character)")
+    if not text.strip():
+        raise ValueError("the path is empty")
+    return Path(text).expanduser()
 
 
 def parse_participant(spec: str) -> tuple[str, str]:

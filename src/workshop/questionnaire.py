@@ -305,10 +305,10 @@ def toml_files(paths: Iterable[Path]) -> list[Path]:
     """Expand folders to the `*.toml` files inside them, sorted; keep files as given."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.toml")))
-        else:
-            found.append(path)
+        try:
+            found.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+        except OSError:
+            found.append(path)  # a folder that cannot be listed: reading it reports why
     return found
 
 
@@ -347,6 +347,8 @@ def read_set_file(path: Path) -> str:
     out: they are refused before they are opened. Raises OSError or ValueError with a plain message.
     """
     st = path.stat()  # follows links: a link to /dev/zero is a device
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(path)
     if not stat.S_ISREG(st.st_mode):
         raise ValueError("not a regular file")
     with path.open("rb") as handle:
@@ -363,6 +365,8 @@ def _load_one(path: Path) -> tuple[QuestionSet | None, list[Problem], str]:
     name = str(path)
     try:
         text = read_set_file(path)
+    except IsADirectoryError:
+        return None, [Problem(name, "cannot read folder")], ""
     except FileNotFoundError:
         return None, [Problem(name, "no such file")], ""
     except OSError as exc:
