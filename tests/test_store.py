@@ -132,16 +132,39 @@ def test_target_changes_are_kept_with_when(store, session_id):
     assert changes[0].changed_at <= changes[1].changed_at
 
 
-def test_a_running_time_box_is_visible_to_other_windows(store, session_id, db_path):
-    store.add_elapsed(session_id, "pilot", 30, running=True)
-    with Store.open(db_path) as other:
-        set_id, since = other.running_clock(session_id)
-        assert set_id == "pilot" and since.tzinfo is not None
-        assert other.load_session(session_id).elapsed == {"pilot": 30}
-    store.add_elapsed(session_id, "ops", 5, running=True)
-    assert store.running_clock(session_id)[0] == "ops"
-    store.add_elapsed(session_id, "ops", 5)
-    assert store.running_clock(session_id) is None
+T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
+def at(seconds: float) -> dt.datetime:
+    return T0 + dt.timedelta(seconds=seconds)
+
+
+def test_the_time_box_clock_books_time_to_the_set_that_was_running(store, session_id, db_path):
+    store.run_clock(session_id, "pilot", at(0))
+    with Store.open(db_path) as other:  # another window sees it running, and counts on
+        session = other.load_session(session_id)
+        assert (session.clock.set_id, session.clock.since) == ("pilot", at(0))
+        assert session.spent("pilot", at(42)) == 42
+    store.run_clock(session_id, "pilot", at(20.5))  # a heartbeat
+    store.run_clock(session_id, "ops", at(50))  # jumped to another set: pilot gets its 50 s
+    session = store.load_session(session_id)
+    assert session.elapsed == {"pilot": 50, "ops": 0}
+    assert session.clock.set_id == "ops"
+    store.run_clock(session_id, None, at(65))  # left the walk-through
+    session = store.load_session(session_id)
+    assert session.elapsed == {"pilot": 50, "ops": 15} and session.clock is None
+
+
+def test_two_windows_book_each_second_once_and_a_dead_window_books_nothing_more(store, session_id):
+    store.run_clock(session_id, "pilot", at(0), "window-a")
+    for t, window in ((10, "window-b"), (12, "window-a"), (20, "window-b"), (25, "window-a"), (30, "window-b")):
+        store.run_clock(session_id, "pilot", at(t), window)  # heartbeats from two windows, interleaved
+    assert store.load_session(session_id).spent("pilot", at(30)) == 30
+    store.run_clock(session_id, "pilot", at(630), "window-b")  # a window's own long gap is its time
+    assert store.load_session(session_id).elapsed == {"pilot": 630}
+    # The laptop died at 630 s; the workshop reopens (a new window) an hour later: the hour is not booked.
+    store.run_clock(session_id, "pilot", at(4230), "window-c")
+    assert store.load_session(session_id).elapsed == {"pilot": 630}
 
 
 def test_data_version_moves_when_another_connection_commits(store, session_id, db_path):
@@ -238,8 +261,9 @@ def test_drafts_and_clocks(store, session_id):
     assert (draft.question_id, draft.field, draft.text) == ("pilot.kpi", "note", "half a thought")
     store.discard_draft(session_id, "pilot.kpi", "note")
     assert store.drafts(session_id) == []
-    store.add_elapsed(session_id, "pilot", 60)
-    store.add_elapsed(session_id, "pilot", 30)
+    store.run_clock(session_id, "pilot", at(0))
+    store.run_clock(session_id, "pilot", at(50))
+    store.run_clock(session_id, None, at(90))
     assert store.load_session(session_id).elapsed == {"pilot": 90}
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from workshop.session import AnswerStatus, Confidence, Decision
 
-from tui_harness import builtin_bank, make_app, settle
+from tui_harness import builtin_bank, make_app, paste, plain, settle, write
 
 PRIVATE = "CFO doubts the budget"
 
@@ -21,8 +21,14 @@ async def test_a_whole_workshop_from_the_keyboard(tmp_path):
         # Create it: the business set only, two participants.
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press(*"Acme Bank", "tab", *"Loan pre-screening", "tab", *"Ann", "tab", "tab")
-        await pilot.press(*"Bo: IT lead", "enter", *"Cy: Credit risk", "tab")
+        await paste(pilot, "Acme Bank")
+        await pilot.press("tab")
+        await paste(pilot, "Loan pre-screening")
+        await pilot.press("tab")
+        await paste(pilot, "Ann")
+        await pilot.press("tab", "tab")
+        await paste(pilot, "Bo: IT lead\nCy: Credit risk")
+        await pilot.press("tab")
         await pilot.press("tab", "tab", "space")  # technical off
         await pilot.press("tab", "tab", "space")  # organizational off
         await pilot.press("tab", "tab", "space")  # risk off
@@ -37,19 +43,25 @@ async def test_a_whole_workshop_from_the_keyboard(tmp_path):
         # Answer every question of the set, with each kind of answer along the way.
         await pilot.press("3", "right")
         await pilot.press("u", "right")
-        await pilot.press("x", *"No customers involved: internal tool", "enter", "right")
-        await pilot.press("2", "n", *"Targets agreed in principle", "enter", "p", *PRIVATE, "enter",
-                          "e", *"Steering minutes 3 Nov", "enter", "c", "f", "right")
-        await pilot.press("v", "1", "4", "r", "2", *"IT saw a demo, credit risk saw none", "enter", "right")
+        await write(pilot, "x", "No customers involved: internal tool")
+        await pilot.press("right", "2")
+        await write(pilot, "n", "Targets agreed in principle")
+        await write(pilot, "p", PRIVATE)
+        await write(pilot, "e", "Steering minutes 3 Nov")
+        await pilot.press("c", "f", "right")
+        await pilot.press("v", "1", "4", "r", "2")
+        await paste(pilot, "IT saw a demo, credit risk saw none")
+        await pilot.press("enter", "right")
         for index in range(5, BUSINESS):
             await pilot.press(str(index % 5))
             if index < BUSINESS - 1:
                 await pilot.press("right")
         await settle(pilot)
-        assert f"{BUSINESS}/{BUSINESS} answered" in str(screen.query_one("#clock").render())
+        assert f"{BUSINESS}/{BUSINESS} answered" in plain(screen.query_one("#progress"))
 
         # Leave on question 7 and come back later.
-        await pilot.press("g", "7", "enter", "escape")
+        await write(pilot, "g", "7")
+        await pilot.press("escape")
         await settle(pilot)
         assert app.screen.SCREEN_NAME == "home"
         await pilot.press("q")
@@ -66,7 +78,11 @@ async def test_a_whole_workshop_from_the_keyboard(tmp_path):
         await pilot.press("a")
         await settle(pilot)
         assert again.screen.SCREEN_NAME == "actions"
-        await pilot.press("a", "o", *"Dana Owner", "enter", "d", *"2026-12-15", "enter")
+        await pilot.press("a", "o")
+        await paste(pilot, "Dana Owner")
+        await pilot.press("enter", "d")
+        await paste(pilot, "2026-12-15")
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)

@@ -15,14 +15,20 @@ from workshop.tui.app import WorkshopApp
 TODAY = dt.date(2026, 11, 20)
 
 
+START = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
 class FrozenClock:
-    """A monotonic clock the test moves by hand: time boxes and snapshots stay deterministic."""
+    """The clocks the test moves by hand (monotonic and wall): time boxes and snapshots stay deterministic."""
 
     def __init__(self) -> None:
         self.now = 1000.0
 
     def __call__(self) -> float:
         return self.now
+
+    def wall(self) -> dt.datetime:
+        return START + dt.timedelta(seconds=self.now - 1000.0)
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
@@ -46,8 +52,9 @@ def make_app(tmp_path: Path, *, demo: bool = True, db_name: str = "workshop.db")
     bank = builtin_bank()
     if demo and not store.list_sessions():
         create_demo(store, bank, today=TODAY)
+    clock = FrozenClock()
     return TestApp(
-        store, bank, export_dir=tmp_path / "exports", clock=FrozenClock(), today=lambda: TODAY,
+        store, bank, export_dir=tmp_path / "exports", clock=clock, wall_clock=clock.wall, today=lambda: TODAY,
         draft_seconds=0.05,
     )
 
@@ -63,3 +70,17 @@ def plain(widget) -> str:
     """The text a widget shows."""
     rendered = widget.render()
     return getattr(rendered, "plain", str(rendered))
+
+
+async def paste(pilot, text: str) -> None:
+    """Paste text into whatever has focus, as a terminal's bracketed paste does."""
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def write(pilot, key: str, text: str) -> None:
+    """Open a text bar with `key`, paste `text`, press enter."""
+    await pilot.press(key)
+    await paste(pilot, text)
+    await pilot.press("enter")
+    await pilot.pause()

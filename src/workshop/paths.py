@@ -10,6 +10,7 @@ import platformdirs
 APP_NAME = "workshop"
 DB_ENV = "WORKSHOP_DB"
 QUESTIONNAIRES_ENV = "WORKSHOP_QUESTIONNAIRES"
+CONFIG_ENV = "WORKSHOP_CONFIG"
 
 
 def default_db_path() -> Path:
@@ -28,3 +29,10 @@ def user_questionnaire_dir() -> Path:
 
 def default_export_dir() -> Path:
     return Path.cwd() / "exports"
+
+
+def user_config_file() -> Path:
+    """`WORKSHOP_CONFIG` if set, else `config.toml` in the user's config folder."""
+    if value := os.environ.get(CONFIG_ENV):
+        return Path(value).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"

@@ -8,7 +8,6 @@ be found, the question or action id and the field.
 from __future__ import annotations
 
 import re
-import stat
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from workshop.errors import DataProblem
+from workshop.files import read_small_text
 from workshop.text import terminal
 
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
@@ -26,7 +26,6 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 LEVELS = (0, 1, 2, 3, 4)
-MAX_FILE_BYTES = 2_000_000  # the built-in sets are 30 kB each
 # The order a workshop walks the built-in sets in; other sets follow in file order.
 BUILTIN_ORDER = ("business", "technical", "organizational", "risk", "genai")
 # What a new workshop runs unless the facilitator chooses: the four sets every pilot needs.
@@ -340,31 +339,10 @@ def load_paths(paths: Iterable[Path]) -> LoadResult:
     return LoadResult(bank, problems, files)
 
 
-def read_set_file(path: Path) -> str:
-    """A question set file's text. Only a regular file, at most MAX_FILE_BYTES, UTF-8 (BOM or not).
-
-    A FIFO would block for ever and a device or a link to /dev/zero would read until memory runs
-    out: they are refused before they are opened. Raises OSError or ValueError with a plain message.
-    """
-    st = path.stat()  # follows links: a link to /dev/zero is a device
-    if stat.S_ISDIR(st.st_mode):
-        raise IsADirectoryError(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError("not a regular file")
-    with path.open("rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-
-
 def _load_one(path: Path) -> tuple[QuestionSet | None, list[Problem], str]:
     name = str(path)
     try:
-        text = read_set_file(path)
+        text = read_small_text(path)
     except IsADirectoryError:
         return None, [Problem(name, "cannot read folder")], ""
     except FileNotFoundError:

@@ -147,6 +147,11 @@ class AnswerChange(_Model):
         return self
 
     @classmethod
+    def not_assessed(cls) -> AnswerChange:
+        """Back to "not assessed": the level goes, notes and evidence stay (the history records it)."""
+        return cls(status=None)
+
+    @classmethod
     def from_level_text(cls, text: str, reason: str | None = None, **fields) -> AnswerChange:
         """'0'-'4', 'unknown' or 'na' as typed by a facilitator; None fields are left unset."""
         given = {k: v for k, v in {"reason": reason, **fields}.items() if v is not None}
@@ -204,6 +209,13 @@ class ActionDecision(_Model):
     due_date: Date | None = None
     note: Annotated[str, StringConstraints(max_length=MAX_DECISION_NOTE), BeforeValidator(_as_text)] = ""
     decided_at: dt.datetime | None = None
+
+
+class RunningClock(_Model):
+    """The set whose time box is running, and since when (wall clock, UTC)."""
+
+    set_id: str
+    since: dt.datetime
 
 
 class TargetChange(_Model):
@@ -304,7 +316,8 @@ class Session(_Model):
     targets: dict[str, int] = Field(default_factory=dict)  # per-session target overrides
     target_changes: tuple[TargetChange, ...] = ()  # oldest first
     time_boxes: dict[str, int] = Field(default_factory=dict)
-    elapsed: dict[str, int] = Field(default_factory=dict)  # set id -> seconds spent
+    elapsed: dict[str, int] = Field(default_factory=dict)  # set id -> seconds booked
+    clock: RunningClock | None = None  # the time box running now, if any
     position: str | None = None  # question the facilitator was on
     created_at: dt.datetime | None = None
 
@@ -316,6 +329,13 @@ class Session(_Model):
             return self.targets[question_id]
         question = self.bank.question(question_id)
         return question.target if question else MAX_LEVEL
+
+    def spent(self, set_id: str, now: dt.datetime) -> float:
+        """Seconds spent on a set: what is booked, plus the running stretch if its clock runs."""
+        seconds = float(self.elapsed.get(set_id, 0))
+        if self.clock is not None and self.clock.set_id == set_id:
+            seconds += max(0.0, (now - self.clock.since).total_seconds())
+        return seconds
 
     def latest_round(self, question_id: str) -> VoteRound | None:
         """The question's most recent round, whatever its state."""

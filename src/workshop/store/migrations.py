@@ -187,6 +187,7 @@ def m003_rounds_targets_phones(db: Database) -> None:
     # The time box runs while the facilitator is on a set: the wall-clock start lets every window
     # show the time left without the walk-through writing every second.
     db["set_clocks"].add_column("running_since", str)
+    db["set_clocks"].add_column("running_by", str)  # which window runs it (a random id per walk-through)
 
     # Phones: the workshop's join token, which phone holds which participant, and the vote server
     # a facilitator started (its address, so every window can show the join link).

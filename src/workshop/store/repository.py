@@ -34,6 +34,7 @@ from workshop.session import (
     NewSession,
     Participant,
     RoundState,
+    RunningClock,
     Session,
     SessionStatus,
     SessionSummary,
@@ -52,6 +53,9 @@ from workshop.store.connection import (
     open_reader,
 )
 from workshop.text import skeleton, terminal
+
+# A time box not heard from for this long was left running by a window that died.
+CLOCK_STALE_SECONDS = 60.0
 
 # Answer columns whose changes are kept in the append-only history.
 TRACKED_FIELDS = (
@@ -300,9 +304,7 @@ class Store:
                          changed_at=t["changed_at"])
             for t in self.db["target_history"].rows_where("session_id = ?", [sid], order_by="id")
         )
-        elapsed = {
-            c["set_id"]: c["elapsed_seconds"] for c in self.db["set_clocks"].rows_where("session_id = ?", [sid])
-        }
+        elapsed, running = self.clock_state(sid)
         return Session(
             id=sid,
             organisation=row["organisation"],
@@ -320,6 +322,7 @@ class Store:
             target_changes=target_changes,
             time_boxes=json.loads(row["time_boxes"] or "{}"),
             elapsed=elapsed,
+            clock=running,
             position=row["position"],
             created_at=row["created_at"],
         )
@@ -540,30 +543,53 @@ class Store:
                 [session_id, question_id, field],
             )
 
-    def add_elapsed(self, session_id: int, set_id: str, seconds: int, running: bool = False) -> None:
-        """Book seconds to a set's time box. `running`: its clock goes on from now (other windows count on)."""
-        now = _now() if running else None
-        with self._writing():
-            if running:
-                self.db.execute("UPDATE set_clocks SET running_since = NULL WHERE session_id = ? AND set_id != ?",
-                                [session_id, set_id])
-            self.db.execute(
-                """
-                INSERT INTO set_clocks (session_id, set_id, elapsed_seconds, running_since) VALUES (?, ?, ?, ?)
-                ON CONFLICT (session_id, set_id) DO UPDATE SET
-                    elapsed_seconds = elapsed_seconds + excluded.elapsed_seconds,
-                    running_since = excluded.running_since
-                """,
-                [session_id, set_id, seconds, now],
-            )
+    def run_clock(self, session_id: int, set_id: str | None, now: dt.datetime, runner: str = "",
+                  stale_after: float = CLOCK_STALE_SECONDS) -> None:
+        """The time boxes' one shared clock: book the running set's time up to `now`, then run `set_id`.
 
-    def running_clock(self, session_id: int) -> tuple[str, dt.datetime] | None:
-        """The set whose time box is running, and since when (wall clock, UTC)."""
-        row = self._one(
-            "SELECT set_id, running_since FROM set_clocks WHERE session_id = ? AND running_since IS NOT NULL",
-            [session_id],
-        )
-        return (row["set_id"], dt.datetime.fromisoformat(row["running_since"])) if row else None
+        Every window showing the walk-through calls this when the set on screen changes, when it
+        leaves (`set_id` None: the clock stops), and every few seconds while it stays (a heartbeat),
+        naming itself as `runner`. Time is booked to the set that was running, never the one arrived
+        at; two windows on one workshop book each second once. A clock another runner has not
+        touched for `stale_after` seconds belonged to a window that died: that gap is not booked.
+        """
+        self._session_row(session_id)
+        with self._writing():
+            row = self._one(
+                "SELECT set_id, running_since, running_by FROM set_clocks "
+                "WHERE session_id = ? AND running_since IS NOT NULL",
+                [session_id],
+            )
+            if row is not None:
+                gap = (now - dt.datetime.fromisoformat(row["running_since"])).total_seconds()
+                alive = gap <= stale_after or (runner and row["running_by"] == runner)
+                booked = int(gap) if gap > 0 and alive else 0
+                # Whole seconds are booked; the fraction stays running, so nothing is lost to rounding.
+                carried = now - dt.timedelta(seconds=gap - booked) if booked else now
+                self.db.execute(
+                    "UPDATE set_clocks SET elapsed_seconds = elapsed_seconds + ?, running_since = NULL, "
+                    "running_by = NULL WHERE session_id = ? AND set_id = ?",
+                    [booked, session_id, row["set_id"]],
+                )
+                if set_id == row["set_id"]:
+                    now = carried
+            if set_id is not None:
+                self.db.execute(
+                    """
+                    INSERT INTO set_clocks (session_id, set_id, elapsed_seconds, running_since, running_by)
+                    VALUES (?, ?, 0, ?, ?)
+                    ON CONFLICT (session_id, set_id) DO UPDATE SET
+                        running_since = excluded.running_since, running_by = excluded.running_by
+                    """,
+                    [session_id, set_id, now.isoformat(), runner],
+                )
+
+    def clock_state(self, session_id: int) -> tuple[dict[str, int], RunningClock | None]:
+        """Seconds booked per set, and the clock running now: what a time box needs, read cheaply."""
+        rows = list(self.db["set_clocks"].rows_where("session_id = ?", [session_id]))
+        running = next((RunningClock(set_id=r["set_id"], since=r["running_since"]) for r in rows
+                        if r["running_since"]), None)
+        return {r["set_id"]: r["elapsed_seconds"] for r in rows}, running
 
     # --- watching for changes made by other windows ------------------------------------
 

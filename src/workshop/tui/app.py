@@ -1,7 +1,14 @@
 """The facilitator's app: screens over the store and the analysis.
 
-Screens ask the store for models and the analysis for results; none of them
-writes SQL or computes a score.
+Screens ask the store for models and the analysis for results; none of them writes SQL or computes
+a score. Three things every screen relies on live here:
+
+- **One error route.** A store call goes through `attempt`, and every worker's failure reaches
+  `on_worker_state_changed`: the facilitator sees what failed and the app keeps running.
+- **The store is the bus.** Other windows (another facilitator app, the room view, the phones'
+  server, the CLI) write to the same file. The app polls `PRAGMA data_version` a few times a second
+  (microseconds each) and posts `StoreChanged` to the screen on top, which reloads what it shows.
+- **Text is data.** Notifications are never markup and are cleaned like every other user text.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,10 +25,26 @@ from textual.screen import Screen
 
 from workshop.paths import default_export_dir
 from workshop.questionnaire import QuestionBank
-from workshop.store import Store
+from workshop.store import Store, StoreError
+from workshop.tui.errors import first_line
+from workshop.tui.messages import StoreChanged
+from workshop.tui.safe import string
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+WATCH_SECONDS = 0.25  # how often other windows' changes are looked for
+
+T = TypeVar("T")
+
+
+class Failed:
+    """What `attempt` returns when the store call failed (and was reported): check with `is FAILED`."""
+
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED = Failed()
 
 
 class WorkshopApp(App[None]):
@@ -30,8 +54,8 @@ class WorkshopApp(App[None]):
     SUB_TITLE = "AI production readiness"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help", tooltip="Every key on this screen"),
-        Binding("ctrl+q", "quit", "Quit", show=False, id="quit", priority=True),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Every key on this screen"),
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", priority=True),
     ]
 
     def __init__(
@@ -41,22 +65,90 @@ class WorkshopApp(App[None]):
         *,
         export_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         today: Callable[[], dt.date] = dt.date.today,
         draft_seconds: float = 3.0,
+        watch_seconds: float = WATCH_SECONDS,
+        keymap: dict[str, str] | None = None,
+        setup_problems: Iterable[str] = (),
     ):
         super().__init__()
         self.store = store
         self.bank = bank
         self.export_dir = export_dir or default_export_dir()
         self.clock = clock  # injected so time boxes are testable and snapshots stable
+        self.wall_clock = wall_clock  # for time boxes other windows started
         self.today = today
         self.draft_seconds = draft_seconds
+        self.watch_seconds = watch_seconds
         self.theme = DARK_THEME
+        self._keymap_wanted = dict(keymap or {})
+        self._setup_problems = list(setup_problems)
+        self._data_version: int | None = None
+        if store.read_only:
+            self.sub_title = f"READ-ONLY: {string(store.read_only, 80)}"
 
     def on_mount(self) -> None:
         from workshop.tui.screens.home import HomeScreen
 
+        if self._keymap_wanted:
+            self._apply_keymap(self._keymap_wanted)
+        version = self.attempt(self.store.data_version, title="Cannot read the database")
+        self._data_version = None if version is FAILED else version
+        self.set_interval(self.watch_seconds, self.check_for_changes, name="watch the database")
         self.push_screen(HomeScreen())
+        for problem in self._setup_problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
+        if self.store.read_only:
+            self.notify(f"Nothing can be changed: {self.store.read_only}", title="Read-only", severity="warning",
+                        timeout=10)
+
+    # --- one error route -------------------------------------------------------------
+
+    def attempt(self, call: Callable[..., T], *args: Any, title: str = "Not saved") -> T | Failed:
+        """Run a store call; on a StoreError, show it and return FAILED. The app keeps running."""
+        try:
+            return call(*args)
+        except StoreError as exc:
+            self.report_error(exc, title=title)
+            return FAILED
+
+    def report_error(self, error: BaseException | str, title: str = "Something failed") -> None:
+        message = error if isinstance(error, str) else first_line(error)
+        self.notify(message, title=title, severity="error", timeout=12)
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Never markup, never a control character: notifications often carry names and notes."""
+        super().notify(string(message, 500), title=string(title, 80), severity=severity, timeout=timeout,
+                       markup=False)
+
+    # --- the store is the bus ----------------------------------------------------------
+
+    def check_for_changes(self) -> bool:
+        """Has another window committed since the last look? If so, tell the screen on top. Runs a
+        few times a second; tests call it instead of waiting."""
+        try:
+            version = self.store.data_version()
+        except StoreError:
+            return False  # a read that fails now will be reported by the screen that needs it
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        self.screen.post_message(StoreChanged())
+        return True
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        from workshop.tui.screens.help import binding_ids
+
+        known = binding_ids()
+        unknown = sorted(set(keymap) - known)
+        if unknown:
+            self.notify(f"The keymap names no key binding '{unknown[0]}': see F1 for the ids.", title="Settings",
+                        severity="warning", timeout=10)
+        self.set_keymap({k: v for k, v in keymap.items() if k in known})
 
     # --- navigation, used by the screens and the command palette --------------------
 

@@ -26,6 +26,7 @@ from workshop.export import numbers
 from workshop.session import ActionDecision, Decision, Session
 from workshop.store import StoreError
 from workshop.tui.errors import first_line
+from workshop.tui.safe import string
 from workshop.tui.screens.analysed import AnalysedScreen
 
 DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -157,7 +158,7 @@ class ActionPlanScreen(AnalysedScreen):
         return self.analysis.actions if self.analysis else ()
 
     def show_session(self, session: Session) -> None:
-        self.sub_title = f"Action plan · {session.organisation} · {session.initiative}"
+        self.sub_title = string(f"Action plan · {session.organisation} · {session.initiative}", 100)
 
     def _title_width(self, layout: str) -> int:
         """The action column takes what the columns in view leave of the screen."""
@@ -210,7 +211,7 @@ class ActionPlanScreen(AnalysedScreen):
         color = "text-success" if decision.decision is Decision.ACCEPTED else "text-error"
         return {
             "decision": Text(decision.decision.value, style=f"bold {self._theme_color(color)}".strip()),
-            "owner": Text(decision.owner_name, overflow="ellipsis", no_wrap=True),
+            "owner": Text(string(decision.owner_name), overflow="ellipsis", no_wrap=True),
             "due": Text(decision.due_date.isoformat() if decision.due_date else ""),
         }
 
@@ -218,13 +219,13 @@ class ActionPlanScreen(AnalysedScreen):
         title = Text(overflow="ellipsis", no_wrap=True)
         if action.verify_first:
             title.append(VERIFY_MARK, style=f"bold {self._theme_color('text-warning')}".strip())
-        title.append(action.title)
+        title.append(string(action.title))
         return {
             "rank": Text(str(action.rank), justify="right"),
             # Each horizon's first row in bold, the rest dim: the groups read at a glance.
             "horizon": Text(action.horizon.label, style="bold" if show_horizon else "dim"),
             "title": title,
-            "role": Text(action.owner, overflow="ellipsis", no_wrap=True),
+            "role": Text(string(action.owner), overflow="ellipsis", no_wrap=True),
             "effort": Text(action.effort.value, justify="center"),
             **self._decision_cells(action),
         }
@@ -256,9 +257,9 @@ class ActionPlanScreen(AnalysedScreen):
 
     def _detail(self, action: RecommendedAction, analysis: Analysis) -> Content:
         muted = "$text-muted"
-        parts: list[Content | str | tuple[str, str]] = [(action.title, "bold"), "\n"]
+        parts: list[Content | str | tuple[str, str]] = [(string(action.title), "bold"), "\n"]
         parts += [
-            (action.owner, ""),
+            (string(action.owner), ""),
             (" · effort ", muted),
             (action.effort.value, ""),
             (" · ", muted),
@@ -276,8 +277,8 @@ class ActionPlanScreen(AnalysedScreen):
                 "\n",
             ]
         for i, trigger in enumerate(action.triggers):
-            parts += [("Why: " if i == 0 else "     ", "bold"), trigger.sentence, "\n"]
-        parts += [action.detail]
+            parts += [("Why: " if i == 0 else "     ", "bold"), string(trigger.sentence), "\n"]
+        parts += [string(action.detail)]
         if action.brought_forward:
             parts += [
                 "\n",
@@ -288,7 +289,7 @@ class ActionPlanScreen(AnalysedScreen):
             ]
         for label, ids in (("Depends on", action.depends_on), ("Needed by", action.needed_by)):
             if ids:
-                names = [f"#{a.rank} {a.title}" for i in ids if (a := analysis.action(i)) is not None]
+                names = [f"#{a.rank} {string(a.title)}" for i in ids if (a := analysis.action(i)) is not None]
                 parts += ["\n", (f"{label}: ", "bold"), "; ".join(names)]
         return Content.assemble(*parts)
 
@@ -298,7 +299,8 @@ class ActionPlanScreen(AnalysedScreen):
             return Content.assemble(("not decided yet", "$text-muted"), (" (a accept · r reject)", "$text-muted"))
         style = "bold $text-success" if decision.decision is Decision.ACCEPTED else "bold $text-error"
         parts: list[tuple[str, str] | str] = [(decision.decision.value, style)]
-        parts.append(f" · owner {decision.owner_name}" if decision.owner_name else (" · no owner yet", "$text-muted"))
+        parts.append(f" · owner {string(decision.owner_name)}" if decision.owner_name
+                     else (" · no owner yet", "$text-muted"))
         parts.append(
             f" · due {decision.due_date.isoformat()}" if decision.due_date else (" · no due date", "$text-muted")
         )
@@ -320,7 +322,7 @@ class ActionPlanScreen(AnalysedScreen):
             self.app.store.decide(self.session_id, decision)
             self.session = self.app.store.load_session(self.session_id)
         except StoreError as exc:
-            self._status(Content.assemble(("✗ Not saved: ", "bold $text-error"), first_line(exc)))
+            self._status(Content.assemble(("✗ Not saved: ", "bold $text-error"), string(first_line(exc))))
             return False
         table = self.query_one("#actions", DataTable)
         for key, cell in self._decision_cells(action).items():

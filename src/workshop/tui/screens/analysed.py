@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from workshop.analysis import Analysis, analyse
 from workshop.session import Session
+from workshop.tui.app import FAILED
+from workshop.tui.base import WorkshopScreen
 from workshop.tui.errors import first_line
 
 
-class AnalysedScreen(Screen[None]):
+class AnalysedScreen(WorkshopScreen):
     """Subclasses draw with `show_session` (at once) and `show_analysis` / `show_failure` (when ready)."""
 
     def __init__(self, session_id: int) -> None:
@@ -24,9 +25,16 @@ class AnalysedScreen(Screen[None]):
         # Also sent when first shown, and on coming back: answers or decisions may have changed.
         self.refresh_analysis()
 
+    def store_changed(self) -> None:
+        self.refresh_analysis()  # another window answered or decided: the analysis is stale
+
     def refresh_analysis(self) -> None:
         """Reload the session (one quick read) and recompute the analysis in a worker thread."""
-        session = self.session = self.app.store.load_session(self.session_id)
+        session = self.attempt(self.app.store.load_session, self.session_id, title="Cannot read the workshop")
+        if session is FAILED:
+            self.show_failure("The workshop could not be read.")
+            return
+        self.session = session
         self.show_session(session)
         self._worker = self.run_worker(
             lambda: analyse(session), thread=True, exclusive=True, exit_on_error=False, name="analyse"

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static
 from workshop.analysis import Analysis, QuestionScore, RecommendedAction, VerdictStatus
 from workshop.export import numbers
 from workshop.session import Decision, Session
+from workshop.tui.safe import content, string
 from workshop.tui.screens.analysed import AnalysedScreen
 from workshop.tui.widgets.score_bars import Bar, ScoreBars
 
@@ -104,7 +105,7 @@ class DashboardScreen(AnalysedScreen):
         self.query_one("#readiness", Static).update(Content.styled(message, "$text-error"))
 
     def show_session(self, session: Session) -> None:
-        self.sub_title = f"Dashboard · {session.organisation} · {session.initiative}"
+        self.sub_title = string(f"Dashboard · {session.organisation} · {session.initiative}", 100)
         answered = f"{session.answered_count}/{session.total} answered"
         self.query_one("#scores-panel").border_subtitle = f"{answered} · 0-100 · ┃ target"
 
@@ -131,7 +132,7 @@ class DashboardScreen(AnalysedScreen):
         if weakest is not None:
             readiness += [
                 (" · weakest set: ", "$text-muted"),
-                (weakest.title, "bold"),
+                (string(weakest.title, 40), "bold"),
                 (f" ({numbers.score(weakest.score)})", ""),
             ]
         self.query_one("#readiness", Static).update(Content.assemble(*readiness))
@@ -148,7 +149,7 @@ class DashboardScreen(AnalysedScreen):
         for reason in verdict.reasons:
             if blockers and reason.startswith(GATE_REASON_PREFIX):
                 continue
-            rows.append(self._reason_row(Content(reason)))
+            rows.append(self._reason_row(content(reason)))
         container = self.query_one("#reasons", Vertical)
         with self.app.batch_update():
             container.remove_children()
@@ -166,8 +167,8 @@ class DashboardScreen(AnalysedScreen):
             value_text = f"{numbers.score(s.score)} of {numbers.score(s.target_score)}"
             if s.percent_to_target is not None:
                 value_text += f" · {numbers.percent(s.percent_to_target)}"
-            note = f"weakest: {s.weakest.title}" if s.weakest is not None and s.score is not None else ""
-            bars.append(Bar(s.title, s.score, target=s.target_score, value_text=value_text, note=note))
+            note = f"weakest: {string(s.weakest.title, 40)}" if s.weakest is not None and s.score is not None else ""
+            bars.append(Bar(string(s.title, 40), s.score, target=s.target_score, value_text=value_text, note=note))
         self.query_one("#set-bars", ScoreBars).bars = tuple(bars)
 
     def _show_blockers(self, analysis: Analysis) -> None:
@@ -185,9 +186,9 @@ class DashboardScreen(AnalysedScreen):
     def _blocker_row(self, analysis: Analysis, q: QuestionScore) -> Horizontal:
         set_score = analysis.set_score(q.set_id)
         body = Content.assemble(
-            q.prompt,
+            string(q.prompt),
             "\n",
-            (set_score.title if set_score else q.set_id, "$text-muted"),
+            (string(set_score.title if set_score else q.set_id, 40), "$text-muted"),
             ("  ·  level ", "$text-muted"),
             (q.level_text, "bold"),
             (f"  ·  target {q.target}", "$text-muted"),
@@ -220,12 +221,12 @@ class DashboardScreen(AnalysedScreen):
         more.display = total > len(actions)
 
     def _action_row(self, action: RecommendedAction) -> Horizontal:
-        meta = [action.owner, f"effort {action.effort.value}", action.horizon.label.lower()]
+        meta = [string(action.owner, 40), f"effort {action.effort.value}", action.horizon.label.lower()]
         details = [(" · ".join(meta), "$text-muted"), ("  ·  ", "$text-muted")]
-        details.append((decision_text(action), decision_style(action)))
+        details.append((string(decision_text(action), 120), decision_style(action)))
         if action.verify_first:
             details.append(("  ! verify first", "bold $text-warning"))
-        body = Content.assemble((action.title, "bold"), "\n", *details)
+        body = Content.assemble((string(action.title, 200), "bold"), "\n", *details)
         return Horizontal(
             Static(str(action.rank), classes="rank"),
             Static(body, classes="action"),

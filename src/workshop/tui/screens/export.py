@@ -13,14 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from workshop.export import Audience, ExportError, Format, default_filename, resolve_out
 from workshop.report import export_workshop
 from workshop.session import Session
+from workshop.tui.app import FAILED
+from workshop.tui.base import WorkshopScreen
 from workshop.tui.errors import first_line
+from workshop.tui.safe import string
 
 AUDIENCE_NOTES = {
     Audience.PARTICIPANTS: ("Everything the room saw. Private notes and flags are left out.", "$text-muted"),
@@ -41,7 +43,7 @@ def _key_hint(label: str, key: str) -> Content:
     return Content.assemble(label, ("  ", ""), (key, "bold $text-accent"))
 
 
-class ExportScreen(Screen[None]):
+class ExportScreen(WorkshopScreen):
     SCREEN_NAME = "export"
     SUB_TITLE = "Export"
     # Nothing focused at first: enter exports and the letter keys choose, until tab moves into a field.
@@ -114,8 +116,11 @@ class ExportScreen(Screen[None]):
         self.query_one("#out", Input).value = str(self.app.export_dir)
 
     def on_screen_resume(self) -> None:
-        self.session = self.app.store.load_session(self.session_id)
-        self.sub_title = f"Export · {self.session.organisation} · {self.session.initiative}"
+        session = self.attempt(self.app.store.load_session, self.session_id, title="Cannot read the workshop")
+        if session is FAILED:
+            return
+        self.session = session
+        self.sub_title = string(f"Export · {session.organisation} · {session.initiative}", 100)
         self._show_choices()
 
     # --- choices --------------------------------------------------------------------
@@ -154,14 +159,14 @@ class ExportScreen(Screen[None]):
         try:
             out = resolve_out(self.query_one("#out", Input).value, self.app.export_dir)
         except ExportError as exc:
-            return Content.styled(str(exc), "$text-error")
+            return Content.styled(string(exc), "$text-error")
         if out is None:
             folder = self.app.export_dir
         elif out.is_dir():
             folder = out
         else:
             folder, name = out.parent, out.name
-        return Content.assemble(("Writes to ", "$text-muted"), str(folder), "\n", (name, "bold"))
+        return Content.assemble(("Writes to ", "$text-muted"), string(folder), "\n", (string(name), "bold"))
 
     # --- writing ----------------------------------------------------------------------
 
@@ -193,7 +198,7 @@ class ExportScreen(Screen[None]):
         if event.state is WorkerState.SUCCESS and event.worker.result is not None:
             self.written = event.worker.result
             self.query_one("#result", Static).update(
-                Content.assemble(("✓ Wrote ", "bold $text-success"), str(self.written))
+                Content.assemble(("✓ Wrote ", "bold $text-success"), string(self.written))
             )
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -204,8 +209,7 @@ class ExportScreen(Screen[None]):
 
     def _show_error(self, message: str) -> None:
         self.written = None
-        one_line = " ".join(message.split())
-        self.query_one("#result", Static).update(Content.assemble(("✗ ", "bold $text-error"), one_line))
+        self.query_one("#result", Static).update(Content.assemble(("✗ ", "bold $text-error"), string(message)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

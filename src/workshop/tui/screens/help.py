@@ -1,4 +1,8 @@
-"""Every key, screen by screen, built from the bindings themselves so it cannot drift."""
+"""Every key, screen by screen, built from the bindings themselves so it cannot drift.
+
+Each key is shown with its binding id, which a `[keymap]` table in the settings file can remap
+(see README, "Keys of your own").
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 VOTING = [
-    ("v", "Start a blind vote on this question (clears its earlier votes)"),
-    ("0-4", "Record the highlighted participant's level, hidden from the room"),
+    ("v", "Open a blind vote on this question (asks first if it was voted on; earlier rounds are kept)"),
+    ("0-4 / u", "Key in the highlighted participant's level (or don't know), hidden from the room"),
     ("s", "Skip this participant"),
-    ("r", "Reveal every vote and the spread to the room"),
-    ("0-4", "After the reveal: set the level the room agrees on, then say why"),
-    ("escape", "Leave the vote (votes already cast are kept)"),
+    ("r", "Reveal the spread to the room (also a vote left open earlier, or one phones voted in)"),
+    ("0-4", "After the reveal: the level the room agrees on, then why"),
+    ("enter", "After a unanimous reveal: settle at that level, no reason needed"),
+    ("escape", "Stop keying in votes; the round stays open until revealed"),
 ]
 TEXT_BAR = [
-    ("enter", "Save the text (the note is committed at once)"),
-    ("escape", "Cancel; what was typed is dropped"),
+    ("enter", "Save the text (committed at once)"),
+    ("escape", "Close the bar; text typed and not saved is kept as a draft and comes back"),
     ("", "While you type, the text is kept as a draft every few seconds and offered back if the app dies"),
+]
+ROOM = [
+    ("", "For the projector: run `workshop room SESSION` in a second window. It follows this one and never"),
+    ("", "shows private notes, flags, evidence or who voted what."),
 ]
 
 
@@ -38,22 +47,34 @@ def screen_classes() -> list[tuple[str, type[Screen]]]:
     ]
 
 
-def key_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
+def binding_ids() -> set[str]:
+    """Every binding id a keymap can remap."""
+    from workshop.tui.app import WorkshopApp
+    from workshop.tui.widgets.confirm import Confirm
+    from workshop.tui.widgets.text_bar import TextBar
+
+    classes: list[type] = [cls for _, cls in screen_classes()] + [WorkshopApp, Confirm, TextBar, HelpScreen]
+    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+
+
+def key_rows(bindings: list[Binding]) -> list[tuple[str, str, str]]:
     rows = []
     for binding in bindings:
         if binding.action.startswith("digit(") and binding.key != "0":
             continue  # 0-4 share one row
         keys = binding.key_display or " / ".join(k.replace("question_mark", "?") for k in binding.key.split(","))
-        rows.append((keys, binding.tooltip or binding.description))
+        rows.append((keys, binding.tooltip or binding.description, binding.id or ""))
     return rows
 
 
-def key_table(title: str, rows: list[tuple[str, str]]) -> Text:
+def key_table(title: str, rows: list[tuple[str, ...]]) -> Text:
     text = Text(title, style="bold")
-    for keys, meaning in rows:
+    for keys, meaning, *binding_id in rows:
         text.append("\n")
         text.append(f"{keys:<12} ", style="bold")
         text.append(meaning)
+        if binding_id and binding_id[0]:
+            text.append(f"  [{binding_id[0]}]", style="dim")
     return text
 
 
@@ -68,20 +89,25 @@ class HelpScreen(Screen[None]):
         super().__init__()
         self.opened_from = type(opened_from) if opened_from is not None else None
 
-    def compose(self) -> ComposeResult:
-        from workshop.tui.app import WorkshopApp
+    def _live(self, cls: type) -> list[Binding]:
+        """A class's bindings with the keys the keymap gave them."""
+        keymap = getattr(self.app, "_keymap", {})
+        return [b if not (b.id and b.id in keymap) else b.with_key(keymap[b.id]) for b in cls.BINDINGS]
 
+    def compose(self) -> ComposeResult:
         sections = screen_classes()
         # The screen the facilitator came from comes first.
         sections.sort(key=lambda item: item[1] is not self.opened_from)
         with VerticalScroll(id="help"):
-            yield Static(Text("Keys", style="bold"), id="help-title")
+            yield Static(Text("Keys  (the id in brackets can be remapped in the settings file)", style="bold"),
+                         id="help-title")
             for title, cls in sections:
-                yield Static(key_table(title, key_rows(cls.BINDINGS)), classes="help-section")
+                yield Static(key_table(title, key_rows(self._live(cls))), classes="help-section")
                 if title == "Walk-through":
                     yield Static(key_table("Walk-through: blind vote", VOTING), classes="help-section")
                     yield Static(key_table("Walk-through: the text bar (n, p, e, x, t, g)", TEXT_BAR),
                                  classes="help-section")
-            everywhere = [*key_rows(WorkshopApp.BINDINGS), ("ctrl+p", "Command palette: every main action by name")]
+                    yield Static(key_table("The room view", ROOM), classes="help-section")
+            everywhere = [*key_rows(self._live(type(self.app))), ("ctrl+p", "Command palette: every main action by name")]
             yield Static(key_table("Everywhere", everywhere), classes="help-section")
         yield Footer(compact=True)

@@ -9,10 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from workshop.session import SessionStatus, SessionSummary
+from workshop.tui.app import FAILED
+from workshop.tui.base import WorkshopScreen
+from workshop.tui.safe import line, string
 
 FIRST_SCREENFUL = 60  # rows: enough for a 200x50 terminal
 
@@ -28,7 +31,7 @@ the keys before the room arrives.
 From a shell: [b]workshop new --org ORG --initiative NAME --facilitator NAME[/b]"""
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(WorkshopScreen):
     SCREEN_NAME = "home"
     AUTO_FOCUS = "#workshops"
     BINDINGS = [
@@ -71,8 +74,14 @@ class HomeScreen(Screen[None]):
         # Also sent on the first push, right after on_mount: the one place the list is loaded.
         self.reload()
 
+    def store_changed(self) -> None:
+        self.reload()  # another window started, answered or archived a workshop
+
     def reload(self) -> None:
-        self.summaries = self.app.store.list_sessions(include_archived=True)
+        summaries = self.attempt(self.app.store.list_sessions, True, title="Cannot read the workshops")
+        if summaries is FAILED:
+            return
+        self.summaries = summaries
         # Verdicts are kept across visits: only workshops changed since their verdict was computed
         # are analysed again (back from a walk-through, that is one).
         stale = [s for s in self.summaries if self._stale(s)]
@@ -112,7 +121,7 @@ class HomeScreen(Screen[None]):
             # Text, not str: names are shown as typed, never parsed as markup (and 1,000 rows draw faster).
             table.add_row(
                 Text(str(s.date)), Text(self._verdicts.get(s.id, (None, "…"))[1]), Text(f"{s.answered}/{s.total}"),
-                Text(s.organisation + archived), Text(s.initiative), key=str(s.id),
+                line(s.organisation + archived, 60), line(s.initiative, 60), key=str(s.id),
             )
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
@@ -126,7 +135,7 @@ class HomeScreen(Screen[None]):
         cached = self._verdicts.get(summary.id)
         return cached is None or summary.updated_at is None or cached[0] != summary.updated_at
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, exit_on_error=False, name="working out the verdicts")
     def _compute_verdicts(self, stale: list[tuple[int, dt.datetime | None]]) -> None:
         # Off the UI thread, so the list draws at once. The first screenful is posted as soon as it
         # is ready, the rest in one go: each update repaints the table.
@@ -141,6 +150,14 @@ class HomeScreen(Screen[None]):
                     batch = {}
         if batch:
             self.app.call_from_thread(self._set_verdicts, batch)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The app reports the error; the list must not say "…" for ever.
+        if event.state is WorkerState.ERROR:
+            table = self.query_one("#workshops", DataTable)
+            for row_key in table.rows:
+                if row_key.value and int(row_key.value) not in self._verdicts:
+                    table.update_cell(row_key, "verdict", Text("? (failed)"))
 
     def _set_verdicts(self, verdicts: dict[int, tuple[dt.datetime | None, str]]) -> None:
         self._verdicts.update(verdicts)
@@ -188,8 +205,10 @@ class HomeScreen(Screen[None]):
             return
         summary = next(s for s in self.summaries if s.id == session_id)
         status = SessionStatus.ACTIVE if summary.status is SessionStatus.ARCHIVED else SessionStatus.ARCHIVED
-        self.app.store.set_status(session_id, status)
-        self.notify(f"{summary.organisation} · {summary.initiative}: {status.value}", timeout=3)
+        if self.attempt(self.app.store.set_status, session_id, status) is FAILED:
+            return
+        self.notify(f"{string(summary.organisation, 60)} · {string(summary.initiative, 60)}: {status.value}",
+                    timeout=3)
         self.reload()
 
     def action_toggle_archived(self) -> None:
@@ -199,8 +218,9 @@ class HomeScreen(Screen[None]):
     def action_demo(self) -> None:
         from workshop.demo import create_demo
 
-        session_id = create_demo(self.app.store, self.app.bank, today=self.app.today())
-        self.app.open_workshop(session_id)
+        session_id = self.attempt(create_demo, self.app.store, self.app.bank, self.app.today())
+        if session_id is not FAILED:
+            self.app.open_workshop(session_id)
 
     def key_escape(self) -> None:
         filter_input = self.query_one("#filter", Input)

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static, TextArea
 
+from workshop.errors import first_error
+from workshop.parsing import parse_date
 from workshop.questionnaire import DEFAULT_SETS
 from workshop.session import NewSession, Participant
+from workshop.tui.app import FAILED
+from workshop.tui.base import WorkshopScreen
+from workshop.tui.safe import line
+from workshop.tui.widgets.confirm import Confirm
 
 DEFAULT_MINUTES = 40
 
 
-class NewWorkshopScreen(Screen[None]):
+class NewWorkshopScreen(WorkshopScreen):
     SCREEN_NAME = "new"
     AUTO_FOCUS = "#organisation"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="new.cancel", tooltip="Back without creating anything"),
+        Binding("escape", "cancel", "Cancel", id="new.cancel",
+                tooltip="Back without creating anything (asks first if something was typed)"),
         Binding("f2", "create", "Start", id="new.create", tooltip="Check the form and start the workshop"),
     ]
 
@@ -50,7 +54,8 @@ class NewWorkshopScreen(Screen[None]):
                 yield Label("Question sets and time box (minutes)")
                 for qset in self.app.bank.sets:
                     with Horizontal(classes="set-row"):
-                        yield Checkbox(qset.title, value=qset.id in DEFAULT_SETS or len(self.app.bank.sets) == 1,
+                        yield Checkbox(line(qset.title, 40),
+                                       value=qset.id in DEFAULT_SETS or len(self.app.bank.sets) == 1,
                                        id=f"set-{qset.id}")
                         yield Input(str(DEFAULT_MINUTES), id=f"minutes-{qset.id}", classes="minutes",
                                     restrict=r"[0-9]*", max_length=3)
@@ -72,28 +77,44 @@ class NewWorkshopScreen(Screen[None]):
         except _FormError as exc:
             self._show_error(exc.field, exc.message)
             return
-        session_id = self.app.store.create_session(new, self.app.bank)
+        session_id = self.attempt(self.app.store.create_session, new, self.app.bank, title="Workshop not created")
+        if session_id is FAILED:
+            return
         self.app.pop_screen()
         self.app.open_workshop(session_id)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        if not self._has_entries():
+            self.app.pop_screen()
+            return
+        self.app.push_screen(
+            Confirm("Discard this workshop form?", "What you typed (names, participants) is not saved anywhere.",
+                    yes="discard it", no="keep editing"),
+            lambda discard: self.app.pop_screen() if discard else None,
+        )
+
+    def _has_entries(self) -> bool:
+        """Anything typed that would be lost: names, participants (the date and sets have defaults)."""
+        typed = [self.query_one(f"#{f}", Input).value for f in ("organisation", "initiative", "facilitator")]
+        return any(v.strip() for v in typed) or bool(self.query_one("#participants", TextArea).text.strip())
 
     def _read_form(self) -> NewSession:
         values = {f: self.query_one(f"#{f}", Input).value for f in ("organisation", "initiative", "facilitator")}
         try:
-            date = dt.date.fromisoformat(self.query_one("#date", Input).value.strip())
-        except ValueError:
-            raise _FormError("date", "Write the date as YYYY-MM-DD.") from None
+            date = parse_date(self.query_one("#date", Input).value)
+        except ValueError as exc:
+            raise _FormError("date", str(exc)) from None
         participants = []
-        for number, line in enumerate(self.query_one("#participants", TextArea).text.splitlines(), start=1):
-            if not line.strip():
+        for number, text in enumerate(self.query_one("#participants", TextArea).text.splitlines(), start=1):
+            if not text.strip():
                 continue
             try:
-                participants.append(Participant.parse(line))
-            except ValidationError:
-                raise _FormError("participants", f"Line {number} needs a name before the colon.") from None
+                participants.append(Participant.parse(text))
+            except ValidationError as exc:
+                field, message = first_error(exc)
+                detail = "needs a name before the colon" if message == "required" else f"{field}: {message}"
+                raise _FormError("participants", f"Line {number} {detail}.") from None
         sets, boxes = [], {}
         for qset in self.app.bank.sets:
             if self.query_one(f"#set-{qset.id}", Checkbox).value:
@@ -105,19 +126,18 @@ class NewWorkshopScreen(Screen[None]):
             return NewSession(**values, date=date, participants=tuple(participants), sets=tuple(sets),
                               time_boxes=boxes)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            field = str(err["loc"][0]) if err["loc"] else "organisation"
+            where, message = first_error(exc)
+            field = where.split(".")[0] or ("sets" if "time box" in message else "organisation")
             field = {"time_boxes": "sets"}.get(field, field)
-            message = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "string_too_short":
+            if message == "required":
                 message = "Required."
-            elif field == "sets":
-                message = message if "time box" in message else "Choose at least one question set."
+            elif field == "sets" and "time box" not in message and "twice" not in message:
+                message = "Choose at least one question set."
             raise _FormError(field, message) from None
 
     def _show_error(self, field: str, message: str) -> None:
         error = self.query_one(f"#{field}-error", Static)
-        error.update(message)
+        error.update(line(message))
         error.display = True
         target = {"sets": f"#set-{self.app.bank.sets[0].id}"}.get(field, f"#{field}")
         self.query_one(target).focus()

@@ -1,12 +1,18 @@
 """The walk-through: one question at a time, every key committed to the store at once.
 
-Modes: answering (the default), editing a line of text in the bar at the
-bottom, collecting blind votes, and showing the revealed votes. Escape always
-leaves the current mode; nothing here is a modal that traps the facilitator.
+The screen coordinates; its parts own their state: the question view, the outline, the vote
+panel (a question's vote round and the keyed entry of votes), the time box (counted from the
+store's shared clock) and the text bar (notes, reasons, targets, with drafts). What a key does
+after a vote depends on the round's state in the database, not on this window: another window
+revealing the round makes 0-4 here settle it.
+
+This screen is often the one on the projector: private notes, flags and who voted what stay hidden
+until the facilitator presses `h`, and the top bar says which way it is.
 """
 
 from __future__ import annotations
 
+import secrets
 from enum import Enum
 
 from rich.text import Text
@@ -14,18 +20,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Static
 
 from workshop.analysis import misaligned_questions
+from workshop.parsing import parse_target
 from workshop.questionnaire import Located
-from workshop.session import Answer, AnswerChange, Confidence, Session
-from workshop.store import StoreError
+from workshop.session import AnswerChange, Confidence, RoundState, Session, VoteRound
+from workshop.tui.app import FAILED
+from workshop.tui.base import WorkshopScreen
+from workshop.tui.safe import line
+from workshop.tui.widgets.confirm import Confirm
 from workshop.tui.widgets.outline import Outline
 from workshop.tui.widgets.question_view import QuestionView
-from workshop.tui.widgets.vote_panel import VotePanel
+from workshop.tui.widgets.text_bar import TextBar
+from workshop.tui.widgets.time_box import TimeBox
+from workshop.tui.widgets.vote_panel import VotePanel, unanimous_level
 
-# Fields edited in the bar at the bottom: (label, kept as a draft while typed).
+# Fields edited in the text bar: (label, kept as a draft while typed).
 EDIT_FIELDS = {
     "note": ("Public note (shown to participants)", True),
     "private_note": ("Private note (facilitator only, never exported to participants)", True),
@@ -36,42 +47,41 @@ EDIT_FIELDS = {
     "jump": ("Go to: question number, id, or words from the prompt", False),
 }
 CONFIDENCE_CYCLE = [None, Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH]
-FLUSH_CLOCK_EVERY = 15.0  # seconds of workshop time between writes of the time spent per set
-WARN_BEFORE_END = 5 * 60
 
 
 class Mode(Enum):
-    ANSWER = "answer"
-    EDIT = "edit"
-    VOTE = "vote"
-    REVEAL = "reveal"
+    ANSWER = "answer"  # keys answer the question (or settle a revealed vote)
+    EDIT = "edit"  # the text bar has the keys
+    VOTE = "vote"  # the facilitator keys in each participant's hidden level
 
 
-def _clock_text(seconds: float) -> str:
-    seconds = int(abs(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
-class WalkthroughScreen(Screen[None]):
+class WalkthroughScreen(WorkshopScreen):
     SCREEN_NAME = "walkthrough"
     AUTO_FOCUS = ""  # nothing focused: every key reaches the bindings below
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("0", "digit(0)", "Level", key_display="0-4", id="walk.level",
-                tooltip="Set the level (in a vote: this participant's vote)"),
+                tooltip="Set the level (in a vote: this participant's vote; after a reveal: the agreed level)"),
         *[Binding(str(n), f"digit({n})", f"Level {n}", show=False, id=f"walk.level{n}") for n in range(1, 5)],
-        Binding("u", "unknown", "Unknown", id="walk.unknown", tooltip="The room does not know (scores 0)"),
+        Binding("u", "unknown", "Unknown", id="walk.unknown",
+                tooltip="The room does not know (scores 0); in a vote: this participant does not know"),
         Binding("x", "not_applicable", "N/A", show=False, id="walk.na", tooltip="Not applicable: asks for the reason"),
+        Binding("backspace", "clear", "Clear", show=False, id="walk.clear",
+                tooltip="Back to not assessed (notes stay; the history keeps what it was)"),
         Binding("n", "edit('note')", "Note", id="walk.note", tooltip="Public note, shown to participants"),
-        Binding("p", "edit('private_note')", "Private", show=False, id="walk.private", tooltip="Private note, never exported"),
-        Binding("e", "edit('evidence')", "Evidence", show=False, id="walk.evidence",
-                tooltip="Evidence the room cited"),
+        Binding("p", "edit('private_note')", "Private", show=False, id="walk.private",
+                tooltip="Private note, never exported to participants"),
+        Binding("e", "edit('evidence')", "Evidence", show=False, id="walk.evidence", tooltip="Evidence the room cited"),
         Binding("c", "confidence", "Confidence", show=False, id="walk.confidence",
                 tooltip="Cycle the room's confidence: low, medium, high, none"),
-        Binding("f", "flag", "Flag", show=False, id="walk.flag", tooltip="Flag for follow-up"),
-        Binding("v", "vote", "Vote", id="walk.vote", tooltip="Blind vote: each participant's level, then reveal"),
-        Binding("r", "reveal", "Reveal", id="walk.reveal", tooltip="Reveal the votes to the room"),
+        Binding("f", "flag", "Flag", show=False, id="walk.flag", tooltip="Flag for follow-up (private)"),
+        Binding("h", "toggle_private", "Show private", show=False, id="walk.show_private",
+                tooltip="Show or hide private notes, flags and who voted what (hidden: safe to project)"),
+        Binding("v", "vote", "Vote", id="walk.vote", tooltip="Blind vote: open a round, key in levels, then reveal"),
+        Binding("r", "reveal", "Reveal", id="walk.reveal", tooltip="Reveal the open vote's spread to the room"),
         Binding("s", "skip_voter", "Skip", id="walk.skip", tooltip="Skip this participant's vote"),
+        Binding("enter", "settle_unanimous", "Settle", show=False, id="walk.settle",
+                tooltip="After a unanimous reveal: settle at that level"),
         Binding("left,k", "move(-1)", "Prev", show=False, id="walk.prev", tooltip="Previous question"),
         Binding("right,j", "move(1)", "Next", show=False, id="walk.next", tooltip="Next question"),
         Binding("tab", "next_unanswered", "Next open", show=False, id="walk.tab", tooltip="Next unanswered question"),
@@ -84,29 +94,24 @@ class WalkthroughScreen(Screen[None]):
         Binding("d", "dashboard", "Dashboard", id="walk.dashboard", tooltip="Scores, verdict and blockers"),
         Binding("a", "actions", "Actions", show=False, id="walk.actions", tooltip="The ranked action plan"),
         Binding("w", "export", "Export", show=False, id="walk.export", tooltip="Export the summary"),
-        Binding("escape", "escape", "Back", id="walk.escape", tooltip="Leave the current mode, or go home"),
+        Binding("escape", "escape", "Back", id="walk.escape", tooltip="Leave the vote entry, or go home"),
         Binding("q", "app.quit", "Quit", show=False, id="walk.quit", tooltip="Quit (every answer is already saved)"),
     ]
-    # Keys that mean something only in one mode (the rest are for answering).
-    VOTE_ACTIONS = {"skip_voter", "reveal"}
-    ALWAYS = {"digit", "escape", "quit"}
+    VOTE_ACTIONS = {"digit", "unknown", "skip_voter", "reveal", "escape", "quit", "toggle_private", "guidance"}
 
     def __init__(self, session_id: int) -> None:
         super().__init__()
         self.session_id = session_id
-        self.session: Session = None  # type: ignore[assignment]  # loaded in on_mount
+        self.session: Session = None  # type: ignore[assignment]  # loaded in compose
         self.order: list[str] = []
         self.index = 0
         self.mode = Mode.ANSWER
-        self.editing: str | None = None
         self.show_guidance = False
-        self.votes: dict[int, int] = {}
-        self.voter = 0
+        self.show_private = False
         self.drafts: dict[tuple[str, str], str] = {}
-        self._draft_saved: str | None = None
-        self._last_tick = 0.0
-        self._unflushed = 0.0
-        self._warned: set[tuple[str, str]] = set()
+        self._running_set: str | None = None
+        self._shown = False  # the first resume is the opening itself: nothing to reload
+        self._runner = secrets.token_hex(8)  # this window, as the time box's clock knows it
 
     # --- building ------------------------------------------------------------------
 
@@ -114,25 +119,25 @@ class WalkthroughScreen(Screen[None]):
         self.session = self.app.store.load_session(self.session_id)
         with Horizontal(id="topbar"):
             yield Static(id="title")
-            yield Static(id="clock")
+            yield Static(id="progress")
+            yield TimeBox(self.app.wall_clock, id="clock")
+            yield Static(id="privacy")
         with Horizontal(id="body"):
             yield Outline(self.session.bank, id="outline")
             with Vertical(id="main"):
                 yield QuestionView(id="question")
                 yield VotePanel(id="votes")
                 yield Static(id="status")
-        with Horizontal(id="editor"):
-            yield Label(id="editor-label")
-            yield Input(id="editor-input", max_length=20_000)
+        yield TextBar(clock=self.app.clock, draft_seconds=self.app.draft_seconds, id="editor")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.order = [q.id for q in self.session.bank.questions()]
         self.index = self._resume_index()
-        self.drafts = {(d.question_id, d.field): d.text for d in self.app.store.drafts(self.session_id)}
-        self._last_tick = self.app.clock()
-        self.set_interval(1.0, self._tick)
-        self.set_interval(self.app.draft_seconds, self._autosave_draft)
+        drafts = self.attempt(self.app.store.drafts, self.session_id, title="Cannot read the drafts")
+        if drafts is not FAILED:
+            self.drafts = {(d.question_id, d.field): d.text for d in drafts}
+        self._run_clock()
         self._show(marks="all")
         if self.drafts:
             where = ", ".join(sorted({qid for qid, _ in self.drafts}))
@@ -157,82 +162,105 @@ class WalkthroughScreen(Screen[None]):
         assert found is not None
         return found
 
+    @property
+    def round(self) -> VoteRound | None:
+        return self.session.latest_round(self.question_id)
+
     def _show(self, marks: str = "none") -> None:
         """Draw the current question; `marks` is 'all', 'current' or 'none' for the outline's labels."""
         answer = self.session.answer(self.question_id)
         self.query_one(QuestionView).show(
             self.located, answer, self.session.target(self.question_id), self.index + 1, len(self.order),
-            self.show_guidance,
+            self.show_guidance, self.show_private,
         )
         outline = self.query_one(Outline)
+        outline.show_private = self.show_private
         if marks == "all":
             outline.update_marks(self.session, misaligned_questions(self.session))
         elif marks == "current":
             outline.update_question(self.session, self.question_id, misaligned_questions(self.session))
         outline.show_question(self.question_id)
+        self._show_round()
         self._show_topbar()
+
+    def _show_round(self) -> None:
+        panel = self.query_one(VotePanel)
+        panel.show_round(self.round, self.session.participants, show_names=self.show_private)
+        if self.mode is Mode.VOTE and (self.round is None or not self.round.is_open):
+            self._set_mode(Mode.ANSWER)
 
     def _show_topbar(self) -> None:
         s = self.session
-        title = Text(f" {s.organisation} · {s.initiative}", style="bold", no_wrap=True, overflow="ellipsis")
-        self.query_one("#title", Static).update(title)
-        text = Text(f"{s.answered_count}/{s.total} answered ")
-        set_id = self.located.set.id
-        spent = s.elapsed.get(set_id, 0) + self._unflushed
-        box = s.time_boxes.get(set_id)
-        if box:
-            left = box * 60 - spent
-            if left >= 0:
-                text.append(f"   {self.located.set.title}: {_clock_text(left)} left ", "bold" if left > WARN_BEFORE_END else "bold yellow")
-            else:
-                text.append(f"   {self.located.set.title}: over by {_clock_text(left)} ", "bold red")
+        self.query_one("#title", Static).update(
+            Text.assemble(" ", line(f"{s.organisation} · {s.initiative}", 80, style="bold"))
+        )
+        self.query_one("#progress", Static).update(Text(f"{s.answered_count}/{s.total} answered   "))
+        self.query_one(TimeBox).show(s, self.located.set.id, self.located.set.title)
+        privacy = self.query_one("#privacy", Static)
+        if self.app.store.read_only:
+            privacy.update(Text(" READ-ONLY ", style="bold reverse red"))
+        elif self.show_private:
+            privacy.update(Text(" PRIVATE SHOWN (h hides) ", style="bold reverse yellow"))
         else:
-            text.append(f"   {self.located.set.title}: {_clock_text(spent)} spent ")
-        self.query_one("#clock", Static).update(text)
+            privacy.update(Text(" private hidden ", style="dim"))
 
-    def _saved(self, what: str) -> None:
-        status = self.query_one("#status", Static)
-        status.update(Text.assemble(("✓ saved ", "bold green"), what))
+    def _status(self, ok: bool, what: str) -> None:
+        mark = ("✓ saved ", "bold green") if ok else ("✗ NOT saved ", "bold red")
+        self.query_one("#status", Static).update(Text.assemble(mark, line(what, 200)))
+
+    def _set_mode(self, mode: Mode) -> None:
+        self.mode = mode
+        self.refresh_bindings()
+
+    # --- the store is the bus -------------------------------------------------------------
+
+    def store_changed(self) -> None:
+        """Another window answered, voted or revealed: show the workshop as the database has it."""
+        session = self.attempt(self.app.store.load_session, self.session_id, title="Cannot read the workshop")
+        if session is not FAILED:
+            self.session = session
+            self._show(marks="all")
+
+    def _reload_rounds(self) -> None:
+        rounds = self.attempt(self.app.store.rounds, self.session_id, title="Cannot read the votes")
+        if rounds is not FAILED:
+            self.session = self.session.model_copy(update={"rounds": rounds})
 
     # --- recording ---------------------------------------------------------------------
 
-    def _record(self, change: AnswerChange, what: str, settle: bool = False) -> Answer:
+    def _record(self, change: AnswerChange, what: str, settle: bool = False) -> bool:
         """Commit to the store first; only then update the screen and say 'saved'."""
         if change.status is not None:
             change = change.model_copy(update={"answered_by": self.session.facilitator})
         write = self.app.store.settle_round if settle else self.app.store.record_answer
-        try:
-            answer = write(self.session_id, self.question_id, change)
-        except StoreError as exc:
-            self.query_one("#status", Static).update(Text.assemble(("✗ NOT saved ", "bold red"), str(exc)))
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return self.session.answer(self.question_id)
-        self.session = self.session.model_copy(update={"answers": {**self.session.answers, self.question_id: answer}})
-        self._show(marks="current")
-        self._saved(what)
-        return answer
-
-    def _write(self, write, *args) -> bool:
-        """Any other store write (position, votes, drafts, clock): on failure say so, never crash."""
-        try:
-            write(*args)
-        except StoreError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+        answer = self.attempt(write, self.session_id, self.question_id, change)
+        if answer is FAILED:
+            self._status(False, what)
             return False
+        self.session = self.session.model_copy(update={"answers": {**self.session.answers, self.question_id: answer}})
+        if settle:
+            self._reload_rounds()
+        self._show(marks="current")
+        self._status(True, what)
         return True
 
     def action_digit(self, level: int) -> None:
         if self.mode is Mode.VOTE:
             self._cast_vote(level)
-        elif self.mode is Mode.REVEAL:
-            self._record(AnswerChange.from_level_text(str(level)), f"agreed level {level}", settle=True)
-            self._end_vote()
-            self._open_editor("vote_reason")
+        elif self.round is not None and self.round.state is RoundState.REVEALED:
+            self._settle(level)
         else:
             self._record(AnswerChange.from_level_text(str(level)), f"level {level}")
 
     def action_unknown(self) -> None:
-        self._record(AnswerChange.from_level_text("unknown"), "unknown")
+        if self.mode is Mode.VOTE:
+            self._cast_vote(None)
+        else:
+            self._record(AnswerChange.from_level_text("unknown"), "unknown")
+
+    def action_clear(self) -> None:
+        if self.session.answer(self.question_id).answered:
+            self._record(AnswerChange.not_assessed(), "back to not assessed")
 
     def action_not_applicable(self) -> None:
         self._open_editor("na_reason")
@@ -244,14 +272,20 @@ class WalkthroughScreen(Screen[None]):
 
     def action_flag(self) -> None:
         flagged = not self.session.answer(self.question_id).flagged
-        self._record(AnswerChange(flagged=flagged), "flagged for follow-up" if flagged else "flag removed")
+        hidden = "" if self.show_private else " (hidden: h shows flags)"
+        self._record(AnswerChange(flagged=flagged), ("flagged for follow-up" if flagged else "flag removed") + hidden)
+
+    def action_toggle_private(self) -> None:
+        self.show_private = not self.show_private
+        self._show(marks="all")
 
     # --- moving ------------------------------------------------------------------------
 
     def _go(self, index: int) -> None:
         self.index = index % len(self.order)
-        self._write(self.app.store.set_position, self.session_id, self.question_id)
+        self.attempt(self.app.store.set_position, self.session_id, self.question_id)
         self.query_one("#status", Static).update("")
+        self._run_clock()
         self._show()
 
     def action_move(self, step: int) -> None:
@@ -272,7 +306,7 @@ class WalkthroughScreen(Screen[None]):
 
     def _jump(self, text: str) -> bool:
         wanted = text.strip().casefold()
-        if wanted.isdigit() and 1 <= int(wanted) <= len(self.order):
+        if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(self.order):
             self._go(int(wanted) - 1)
             return True
         bank = self.session.bank
@@ -286,15 +320,40 @@ class WalkthroughScreen(Screen[None]):
                 return True
         return False
 
+    # --- the time box: one clock in the database, booked to the set on screen ----------------
+
+    def _run_clock(self, set_id: str | None = "current") -> None:
+        """Run the clock for the set on screen (or stop it): time so far goes to the set that ran."""
+        wanted = self.located.set.id if set_id == "current" else set_id
+        if wanted == self._running_set and wanted is None:
+            return
+        if self.attempt(self.app.store.run_clock, self.session_id, wanted, self.app.wall_clock(), self._runner,
+                        title="Time not booked") is FAILED:
+            return
+        self._running_set = wanted
+        state = self.attempt(self.app.store.clock_state, self.session_id, title="Cannot read the time boxes")
+        if state is not FAILED:
+            elapsed, clock = state
+            self.session = self.session.model_copy(update={"elapsed": elapsed, "clock": clock})
+
+    @on(TimeBox.Heartbeat)
+    def _heartbeat(self) -> None:
+        if self.app.screen is self:
+            self._run_clock()
+            self._show_topbar()
+
+    @on(TimeBox.Warning)
+    def _time_warning(self, event: TimeBox.Warning) -> None:
+        if self.app.screen is self:
+            self.notify(event.text, title="Time box", severity="warning", timeout=10)
+
     # --- the text bar at the bottom ------------------------------------------------------
 
     def action_edit(self, field: str) -> None:
         self._open_editor(field)
 
     def _open_editor(self, field: str) -> None:
-        self.mode = Mode.EDIT
-        self.editing = field
-        label, _ = EDIT_FIELDS[field]
+        label, keeps_drafts = EDIT_FIELDS[field]
         answer = self.session.answer(self.question_id)
         current = {
             "note": answer.note, "private_note": answer.private_note, "evidence": answer.evidence,
@@ -304,28 +363,14 @@ class WalkthroughScreen(Screen[None]):
         draft = self.drafts.get((self.question_id, field))
         if draft is not None and draft != current:
             current = draft
-            self.notify("Restored the note you were typing last time.", timeout=4)
-        self._draft_saved = current
-        self.query_one("#editor-label", Label).update(label)
-        editor_input = self.query_one("#editor-input", Input)
-        editor_input.value = current
-        editor_input.cursor_position = len(current)
-        self.query_one("#editor").display = True
-        editor_input.focus()
-        self.refresh_bindings()
+            self.notify("Restored the text you were typing last time.", timeout=4)
+        self._set_mode(Mode.EDIT)
+        self.query_one(TextBar).open(field, label, current, keeps_drafts=keeps_drafts)
 
-    def _close_editor(self) -> None:
-        self.mode = Mode.ANSWER
-        self.editing = None
-        self.query_one("#editor").display = False
-        self.set_focus(None)
-        self.refresh_bindings()
-
-    @on(Input.Submitted, "#editor-input")
-    def _editor_submitted(self, event: Input.Submitted) -> None:
-        field, value = self.editing, event.value
-        if field is None:
-            return
+    @on(TextBar.Submitted)
+    def _editor_submitted(self, event: TextBar.Submitted) -> None:
+        event.stop()
+        field, value = event.field, event.value
         if field == "jump":
             if not self._jump(value):
                 self.notify(f"No question matches '{value}'.", severity="warning", timeout=3)
@@ -337,54 +382,66 @@ class WalkthroughScreen(Screen[None]):
             if not value.strip():
                 self.notify("Say why it does not apply; the reason goes into the report.", severity="warning")
                 return
-            self._record(AnswerChange.from_level_text("na", reason=value), "not applicable")
+            if not self._record(AnswerChange.from_level_text("na", reason=value), "not applicable"):
+                return
         elif field == "vote_reason":
-            self._record(AnswerChange(reason=value), "reason for the agreed level")
-        else:
-            self._record(AnswerChange(**{field: value}), EDIT_FIELDS[field][0].split(" (")[0].lower())
+            if not self._record(AnswerChange(reason=value), "reason for the agreed level"):
+                return
+        elif not self._record(AnswerChange(**{field: value}), EDIT_FIELDS[field][0].split(" (")[0].lower()):
+            return
         self._forget_draft(field)
         self._close_editor()
 
-    def _set_target(self, value: str) -> bool:
-        value = value.strip().lower()
-        if value not in {"1", "2", "3", "4", "default", ""}:
-            self.notify("A target is 1-4, or 'default'.", severity="warning", timeout=3)
+    @on(TextBar.Closed)
+    def _editor_closed(self, event: TextBar.Closed) -> None:
+        """Escape: text that would be lost is kept as a draft, and comes back when the bar reopens."""
+        event.stop()
+        self._set_mode(Mode.ANSWER)
+        if event.unsaved and self._keep_draft(event.field, event.value):
+            self.notify("Kept as a draft: it comes back when you open this note again.", timeout=4)
+
+    @on(TextBar.DraftDue)
+    def _draft_due(self, event: TextBar.DraftDue) -> None:
+        event.stop()
+        if self._keep_draft(event.field, event.value):
+            event.bar.mark_kept(event.value)
+
+    def _keep_draft(self, field: str, text: str) -> bool:
+        if self.attempt(self.app.store.save_draft, self.session_id, self.question_id, field, text) is FAILED:
             return False
-        target = int(value) if value.isdigit() else None
-        if not self._write(self.app.store.set_target, self.session_id, self.question_id, target):
+        self.drafts[(self.question_id, field)] = text
+        return True
+
+    def _close_editor(self) -> None:
+        self.query_one(TextBar).close()
+        self._set_mode(Mode.ANSWER)
+
+    def _set_target(self, value: str) -> bool:
+        try:
+            target = parse_target(value)
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            return False
+        if self.attempt(self.app.store.set_target, self.session_id, self.question_id, target) is FAILED:
             return False
         targets = {k: v for k, v in self.session.targets.items() if k != self.question_id}
         if target is not None:
             targets[self.question_id] = target
         self.session = self.session.model_copy(update={"targets": targets})
         self._show()
-        self._saved(f"target {self.session.target(self.question_id)} for this workshop")
+        self._status(True, f"target {self.session.target(self.question_id)} for this workshop")
         return True
 
     def _forget_draft(self, field: str) -> None:
-        if self.drafts.pop((self.question_id, field), None) is not None or self._draft_saved is not None:
-            self._write(self.app.store.discard_draft, self.session_id, self.question_id, field)
-        self._draft_saved = None
-
-    def _autosave_draft(self) -> None:
-        """Keep the note being typed every few seconds: a dead laptop loses only the last few."""
-        if self.mode is not Mode.EDIT or not self.editing or not EDIT_FIELDS[self.editing][1]:
-            return
-        text = self.query_one("#editor-input", Input).value
-        if text != self._draft_saved:
-            if not self._write(self.app.store.save_draft, self.session_id, self.question_id, self.editing, text):
-                return
-            self.drafts[(self.question_id, self.editing)] = text
-            self._draft_saved = text
+        if self.drafts.pop((self.question_id, field), None) is not None:
+            self.attempt(self.app.store.discard_draft, self.session_id, self.question_id, field)
 
     def keep_draft(self) -> bool:
         """Called before the app quits: keep any text being typed as a draft. True if one was kept."""
-        if self.mode is not Mode.EDIT or not self.editing or not EDIT_FIELDS[self.editing][1]:
+        bar = self.query_one(TextBar)
+        if not bar.is_open or not bar.keeps_drafts or not bar.value.strip():
             return False
-        text = self.query_one("#editor-input", Input).value
-        if not text.strip():
-            return False
-        return self._write(self.app.store.save_draft, self.session_id, self.question_id, self.editing, text)
+        return self._keep_draft(bar.field or "", bar.value)
 
     # --- blind votes ----------------------------------------------------------------------
 
@@ -392,49 +449,76 @@ class WalkthroughScreen(Screen[None]):
         if not self.session.participants:
             self.notify("This workshop has no participants to vote.", severity="warning", timeout=4)
             return
-        if not self._write(self.app.store.open_round, self.session_id, self.question_id):
+        current = self.round
+        if current is not None and current.is_open:
+            self._start_keyed()  # a round left open: carry on where it was
             return
-        self.session = self.app.store.load_session(self.session_id)
-        self.mode = Mode.VOTE
-        self.votes = {}
-        self.voter = 0
-        self.query_one("#votes").display = True
-        self._show_votes()
-        self.refresh_bindings()
+        if current is None:
+            self._open_round()
+            return
+        settled = "settled" if current.state is RoundState.SETTLED else "revealed, not settled"
+        self.app.push_screen(
+            Confirm("Start a new vote on this question?",
+                    f"It was voted on already ({settled}); that round stays in the history.",
+                    yes="new vote", no="keep the earlier round"),
+            lambda yes: self._open_round() if yes else None,
+        )
 
-    def _cast_vote(self, level: int) -> None:
-        participant = self.session.participants[self.voter]
-        try:
-            self.app.store.record_vote(self.session_id, self.question_id, participant.id, level)
-        except StoreError as exc:
-            self.notify(str(exc), title="Vote not saved", severity="error", timeout=10)
+    def _open_round(self) -> None:
+        if self.attempt(self.app.store.open_round, self.session_id, self.question_id) is FAILED:
             return
-        self.votes[participant.id] = level
-        self.voter += 1
-        self._saved(f"{participant.name}'s vote (hidden)")
-        self._show_votes()
+        self._reload_rounds()
+        self._start_keyed()
+
+    def _start_keyed(self) -> None:
+        self.query_one(VotePanel).start_keyed()
+        self._set_mode(Mode.VOTE)
+        self.query_one("#status", Static).update("")
+        self._show_round()
+
+    def _cast_vote(self, level: int | None) -> None:
+        panel = self.query_one(VotePanel)
+        voter = panel.next_voter()
+        if voter is None:
+            self.notify("Everyone has voted or been skipped: press r to reveal.", timeout=3)
+            return
+        if self.attempt(self.app.store.record_vote, self.session_id, self.question_id, voter.id, level,
+                        title="Vote not saved") is FAILED:
+            self._status(False, f"{voter.name}'s vote")
+            return
+        self._reload_rounds()
+        self._status(True, f"{voter.name}'s vote (hidden)")
+        self._show_round()
 
     def action_skip_voter(self) -> None:
-        if self.voter < len(self.session.participants):
-            self.voter += 1
-            self._show_votes()
+        self.query_one(VotePanel).skip()
+        self._show_round()
 
     def action_reveal(self) -> None:
-        if not self._write(self.app.store.reveal_round, self.session_id, self.question_id):
+        if self.round is None or not self.round.is_open:
             return
-        self.session = self.app.store.load_session(self.session_id)
-        self.mode = Mode.REVEAL
-        self.query_one(VotePanel).show_revealed(self.session.participants, self.votes)
-        self.query_one(Outline).update_question(self.session, self.question_id, misaligned_questions(self.session))
-        self.refresh_bindings()
+        if self.attempt(self.app.store.reveal_round, self.session_id, self.question_id) is FAILED:
+            return
+        self._reload_rounds()
+        self.query_one(VotePanel).stop_keyed()
+        self._set_mode(Mode.ANSWER)
+        self.query_one("#status", Static).update("")  # no "vote (hidden)" left beside the spread
+        self._show(marks="current")
 
-    def _show_votes(self) -> None:
-        self.query_one(VotePanel).show_collecting(self.session.participants, self.votes, self.voter)
+    def _settle(self, level: int) -> None:
+        agreed = unanimous_level(self.round) if self.round is not None else None
+        if not self._record(AnswerChange.from_level_text(str(level)), f"agreed level {level}", settle=True):
+            return
+        if level != agreed:
+            self._open_editor("vote_reason")
 
-    def _end_vote(self) -> None:
-        self.mode = Mode.ANSWER
-        self.query_one("#votes").display = False
-        self.refresh_bindings()
+    def action_settle_unanimous(self) -> None:
+        current = self.round
+        if current is not None and current.state is RoundState.REVEALED:
+            agreed = unanimous_level(current)
+            if agreed is not None:
+                self._record(AnswerChange.from_level_text(str(agreed), reason="Unanimous vote."),
+                             f"agreed level {agreed} (unanimous)", settle=True)
 
     # --- everything else ---------------------------------------------------------------------
 
@@ -455,71 +539,44 @@ class WalkthroughScreen(Screen[None]):
         self.app.open_export(self.session_id)
 
     def action_escape(self) -> None:
-        if self.mode is Mode.EDIT:
-            if self.editing:
-                self._forget_draft(self.editing)
-            self._close_editor()
-        elif self.mode in (Mode.VOTE, Mode.REVEAL):
-            self._end_vote()
-        else:
-            self._flush_clock()
-            self.dismiss()
+        if self.mode is Mode.VOTE:
+            self.query_one(VotePanel).stop_keyed()  # the round stays open: r reveals it later
+            self._set_mode(Mode.ANSWER)
+            self._show_round()
+            return
+        self._leave()
+        self.dismiss()
+
+    def _leave(self) -> None:
+        """Closing the workshop: stop its clock and fold the log into the file (a copy is whole)."""
+        if self._running_set is not None:
+            self._run_clock(None)
+        self.app.store.checkpoint()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.mode is Mode.EDIT:
-            return action == "escape"
-        if action in self.ALWAYS:
-            return True
+            return False
         if self.mode is Mode.VOTE:
             return action in self.VOTE_ACTIONS
-        if self.mode is Mode.REVEAL:
+        if action == "skip_voter":
             return False
-        return action not in self.VOTE_ACTIONS
+        if action == "reveal":
+            return self.round is not None and self.round.is_open
+        if action == "settle_unanimous":
+            return self.round is not None and self.round.state is RoundState.REVEALED
+        return True
 
     def on_screen_resume(self) -> None:
-        # Back from the dashboard or action plan: pick up targets or decisions changed there.
-        self.session = self.app.store.load_session(self.session_id)
-        self._last_tick = self.app.clock()
-        self._show(marks="all")
+        # Back from the dashboard, the action plan or a question: pick up what changed meanwhile.
+        if self._shown:
+            self.store_changed()
+            self._run_clock()
+        self._shown = True
 
-    # --- the time box --------------------------------------------------------------------------
-
-    def _tick(self) -> None:
-        if self.app.screen is not self:
-            self._last_tick = self.app.clock()
-            return
-        now = self.app.clock()
-        self._unflushed += max(0.0, now - self._last_tick)
-        self._last_tick = now
-        if self._unflushed >= FLUSH_CLOCK_EVERY:
-            self._flush_clock()
-        self._warn_about_time()
-        self._show_topbar()
-
-    def _flush_clock(self) -> None:
-        seconds = int(self._unflushed)
-        if seconds <= 0:
-            return
-        set_id = self.located.set.id
-        if not self._write(self.app.store.add_elapsed, self.session_id, set_id, seconds):
-            return
-        elapsed = {**self.session.elapsed, set_id: self.session.elapsed.get(set_id, 0) + seconds}
-        self.session = self.session.model_copy(update={"elapsed": elapsed})
-        self._unflushed -= seconds
-
-    def _warn_about_time(self) -> None:
-        qset = self.located.set
-        box = self.session.time_boxes.get(qset.id)
-        if not box:
-            return
-        left = box * 60 - self.session.elapsed.get(qset.id, 0) - self._unflushed
-        if left <= 0 and (qset.id, "over") not in self._warned:
-            self._warned.add((qset.id, "over"))
-            self.notify(f"The {box}-minute time box for {qset.title} has run out: move on, or agree to extend.",
-                        title="Time box", severity="warning", timeout=10)
-        elif 0 < left <= WARN_BEFORE_END and (qset.id, "soon") not in self._warned:
-            self._warned.add((qset.id, "soon"))
-            self.notify(f"Five minutes left for {qset.title}.", title="Time box", timeout=6)
+    def on_screen_suspend(self) -> None:
+        if self._running_set is not None:
+            self._run_clock(None)  # the time box counts while the questions are on screen
 
     def on_unmount(self) -> None:
-        self._flush_clock()
+        if self._running_set is not None:
+            self._run_clock(None)

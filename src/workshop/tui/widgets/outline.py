@@ -11,6 +11,7 @@ from textual.widgets.tree import TreeNode
 
 from workshop.questionnaire import QuestionBank
 from workshop.session import AnswerStatus, Session
+from workshop.tui.safe import line
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,12 @@ class Outline(Tree[str]):
         self.guide_depth = 2
         self._question_nodes: dict[str, TreeNode[str]] = {}
         self._set_nodes: dict[str, TreeNode[str]] = {}
+        self.show_private = False  # flags are private: shown only when the facilitator asks
         for qset in bank.sets:
-            set_node = self.root.add(qset.title, expand=True)
+            set_node = self.root.add(line(qset.title, 40), expand=True)
             self._set_nodes[qset.id] = set_node
             for section in qset.sections:
-                section_node = set_node.add(section.title, expand=True)
+                section_node = set_node.add(line(section.title, 40), expand=True)
                 for question in section.questions:
                     self._question_nodes[question.id] = section_node.add_leaf(question.id, data=question.id)
 
@@ -81,13 +83,13 @@ class Outline(Tree[str]):
         qset = session.bank.get_set(set_id)
         questions = list(qset.questions())
         answered = sum(1 for q in questions if session.answer(q.id).answered)
-        label = Text.assemble((qset.title, "bold"), (f" {answered}/{len(questions)}", "dim"))
+        label = Text.assemble(line(qset.title, 40, style="bold"), (f" {answered}/{len(questions)}", "dim"))
         self._set_nodes[set_id].set_label(label)
 
     def _label(self, session: Session, question_id: str, misaligned: set[str]) -> Text:
         mark = mark_for(session, question_id)
         label = Text.assemble((mark.symbol, mark.style), " ", question_id.split(".", 1)[-1])
-        if session.answer(question_id).flagged:
+        if self.show_private and session.answer(question_id).flagged:
             label.append(" " + FLAG.symbol, FLAG.style)
         if question_id in misaligned:
             label.append(" " + MISALIGNED.symbol, MISALIGNED.style)

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from workshop.questionnaire import LEVELS, Located
 from workshop.session import Answer, AnswerStatus
+from workshop.tui.safe import line
 
 
 class QuestionView(VerticalScroll):
@@ -29,18 +30,18 @@ class QuestionView(VerticalScroll):
         yield Static(id="meta")
 
     def show(self, located: Located, answer: Answer, target: int, number: int, total: int,
-             guidance: bool) -> None:
+             guidance: bool, show_private: bool = False) -> None:
         question = located.question
         crumbs = Text.assemble(
-            (located.set.title, "bold"), "  ›  ", located.section.title,
+            line(located.set.title, 40, style="bold"), "  ›  ", line(located.section.title, 50),
             f"   question {number} of {total}   weight {question.weight}   target {target}",
         )
         if question.gate:
             crumbs.append("   GATE", "bold reverse")
         self.query_one("#crumbs", Static).update(crumbs)
-        self.query_one("#prompt", Static).update(Text(question.prompt))
+        self.query_one("#prompt", Static).update(line(question.prompt))
         guidance_widget = self.query_one("#guidance", Static)
-        guidance_widget.update(Text.assemble(("Why it matters  ", "bold"), question.guidance))
+        guidance_widget.update(Text.assemble(("Why it matters  ", "bold"), line(question.guidance)))
         guidance_widget.display = guidance
         chosen = answer.level if answer.status is AnswerStatus.LEVEL else None
         for level, descriptor in zip(LEVELS, question.levels, strict=True):
@@ -52,11 +53,13 @@ class QuestionView(VerticalScroll):
                 row.set_class(level == target, "-target")
             marker = "▶" if level == chosen else ("◆" if level == target else " ")
             row.query_one(".level-mark", Static).update(f"{marker} {level}")
-            row.query_one(".level-text", Static).update(Text(descriptor))
-        self.query_one("#meta", Static).update(self._meta(answer))
+            row.query_one(".level-text", Static).update(line(descriptor))
+        self.query_one("#meta", Static).update(self._meta(answer, show_private))
 
     @staticmethod
-    def _meta(answer: Answer) -> Text:
+    def _meta(answer: Answer, show_private: bool) -> Text:
+        """The room's answer and its notes. Private notes and the flag only when asked for: this
+        screen is often the one on the projector."""
         state = {
             AnswerStatus.LEVEL: f"Level {answer.level}",
             AnswerStatus.UNKNOWN: "Unknown (scores 0 and is listed as a gap)",
@@ -66,13 +69,13 @@ class QuestionView(VerticalScroll):
         text = Text.assemble(("Answer  ", "bold"), state)
         if answer.confidence:
             text.append(f"   confidence {answer.confidence.value}")
-        if answer.flagged:
+        if answer.flagged and show_private:
             text.append("   ⚑ follow up", "bold magenta")
-        for label, value in (("Reason", answer.reason), ("Evidence", answer.evidence),
-                             ("Note", answer.note), ("Private", answer.private_note)):
+        fields = [("Reason", answer.reason), ("Evidence", answer.evidence), ("Note", answer.note)]
+        if show_private:
+            fields.append(("Private", answer.private_note))
+        for label, value in fields:
             if value:
-                shown = " ".join(value.split())
-                shown = shown if len(shown) <= 300 else shown[:299] + "…"
                 text.append("\n")
-                text.append_text(Text.assemble((f"{label}  ", "bold"), shown))
+                text.append_text(Text.assemble((f"{label}  ", "bold"), line(value, 300)))
         return text

@@ -1,46 +1,136 @@
-"""Blind voting: each participant's level recorded hidden, then the spread revealed to the room."""
+"""A question's vote round: who has voted (never what) while it is open, the spread once revealed.
+
+The panel owns the keyed entry of votes in the room: which participant is next and who was
+skipped. Levels typed for a participant go straight to the store; the panel only ever shows the
+names of those who voted until the round is revealed. After the reveal it shows the spread as a
+histogram of counts; names beside levels only when the facilitator shows private details.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
-from workshop.analysis import MISALIGNED_SPREAD
-from workshop.analysis.divergence import spread_of
-from workshop.session import Participant
+from workshop.analysis import MISALIGNED_SPREAD, spread_of, spread_text
+from workshop.questionnaire import MAX_LEVEL
+from workshop.session import Participant, RoundState, VoteRound
+from workshop.tui.safe import line
+
+
+def unanimous_level(round_: VoteRound) -> int | None:
+    """The level everyone voted, when every vote is the same level (and nobody said "don't know")."""
+    levels = {v.level for v in round_.votes}
+    return next(iter(levels)) if len(levels) == 1 and None not in levels else None
+
+
+def histogram(round_: VoteRound, names: dict[int, str] | None = None) -> Text:
+    """One row per level: a bar as long as its count; with `names`, who voted it."""
+    text = Text()
+    levels = [v.level for v in round_.votes]
+    for level in [*range(MAX_LEVEL + 1), None]:
+        count = levels.count(level)
+        if level is None and not count:
+            continue
+        label = "?" if level is None else str(level)
+        text.append(f" {label} │", "bold")
+        text.append("█" * (2 * count), "cyan")
+        text.append(f" {count}" if count else "")
+        if names and count:
+            who = [names.get(v.participant_id, f"#{v.participant_id}") for v in round_.votes if v.level == level]
+            text.append("  ")
+            text.append_text(line(", ".join(who), 80, style="dim"))
+        text.append("\n")
+    return text
 
 
 class VotePanel(Static):
-    def show_collecting(self, participants: tuple[Participant, ...], votes: dict[int, int], current: int) -> None:
-        text = Text.assemble(("Blind vote", "bold"), "  levels stay hidden until you reveal them\n")
-        for index, participant in enumerate(participants):
-            if participant.id in votes:
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.round: VoteRound | None = None
+        self.participants: tuple[Participant, ...] = ()
+        self.keyed = False  # the facilitator is typing each participant's level
+        self.skipped: set[int] = set()
+
+    # --- keyed entry ---------------------------------------------------------------------
+
+    def start_keyed(self) -> None:
+        self.keyed = True
+        self.skipped = set()
+
+    def stop_keyed(self) -> None:
+        self.keyed = False
+
+    def next_voter(self) -> Participant | None:
+        """The first participant who has neither voted nor been skipped."""
+        voted = self.round.voters if self.round is not None else frozenset()
+        return next((p for p in self.participants if p.id not in voted and p.id not in self.skipped), None)
+
+    def skip(self) -> None:
+        voter = self.next_voter()
+        if voter is not None and voter.id is not None:
+            self.skipped.add(voter.id)
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def show_round(self, round_: VoteRound | None, participants: tuple[Participant, ...], *,
+                   show_names: bool = False) -> None:
+        if round_ is None or self.round is None or round_.id != self.round.id:
+            self.skipped = set()
+            self.keyed = self.keyed and round_ is not None and round_.is_open
+        self.round, self.participants = round_, participants
+        self.display = round_ is not None
+        if round_ is None:
+            return
+        if round_.state is RoundState.OPEN:
+            self.update(self._collecting(round_))
+        else:
+            self.update(self._revealed(round_, show_names))
+
+    def _collecting(self, round_: VoteRound) -> Text:
+        voted = round_.voters
+        text = Text.assemble(("Blind vote", "bold"), f"  {len(voted)} of {len(self.participants)} have voted")
+        text.append("  (levels stay hidden until the reveal)\n", "dim")
+        following = self.next_voter() if self.keyed else None
+        for participant in self.participants:
+            if participant.id in voted:
                 mark, style = "●", "green"
-            elif index == current:
+            elif participant.id in self.skipped:
+                mark, style = "–", "dim"
+            elif following is not None and participant.id == following.id:
                 mark, style = "▶", "bold"
             else:
                 mark, style = "○", "dim"
-            text.append(f" {mark} {participant.name}", style)
+            text.append(f" {mark} ", style)
+            text.append_text(line(participant.name, 30, style=style))
         text.append("\n")
-        if current < len(participants):
-            who = participants[current]
-            role = f" ({who.role})" if who.role else ""
-            text.append(f"{who.name}{role}: press 0-4, s to skip, r to reveal now")
+        if self.keyed and following is not None:
+            text.append_text(line(following.name + (f" ({following.role})" if following.role else ""), 60))
+            text.append(": press 0-4, u for don't know, s to skip, r to reveal")
+        elif len(voted) == len(self.participants) and self.participants:
+            text.append("Everyone has voted: press r to reveal the spread to the room", "bold")
         else:
-            text.append("Everyone has voted: press r to reveal the spread to the room")
-        self.update(text)
+            missing = len(self.participants) - len(voted)
+            text.append(f"Waiting for {missing}: v keys in votes, r reveals now, escape leaves it open")
+        return text
 
-    def show_revealed(self, participants: tuple[Participant, ...], votes: dict[int, int]) -> None:
-        text = Text.assemble(("Votes", "bold"), "\n")
-        for level in range(5):
-            names = [p.name for p in participants if votes.get(p.id) == level]
-            bar = "█" * (2 * len(names))
-            text.append(f" {level} │{bar} {', '.join(names)}\n")
-        if votes:
-            spread = spread_of(votes)
+    def _revealed(self, round_: VoteRound, show_names: bool) -> Text:
+        names = {p.id: p.name for p in self.participants if p.id is not None} if show_names else None
+        title = "Votes revealed" if round_.state is RoundState.REVEALED else "Vote settled"
+        text = Text.assemble((title, "bold"), f"  {spread_text(round_.votes)}\n")
+        text.append_text(histogram(round_, names))
+        spread = spread_of(round_.levels())
+        if round_.votes:
             if spread >= MISALIGNED_SPREAD:
                 text.append(f"Spread of {spread} levels: misaligned. Settle it before moving on.\n", "bold red")
             else:
                 text.append(f"Spread of {spread} level{'s' if spread != 1 else ''}.\n", "green")
-        text.append("Press 0-4 to set the level the room agrees on, escape to leave it.")
-        self.update(text)
+        if round_.state is RoundState.REVEALED:
+            agreed = unanimous_level(round_)
+            if agreed is not None:
+                text.append(f"Unanimous: enter settles at level {agreed}; ", "bold")
+                text.append("or press 0-4 for another level.")
+            else:
+                text.append("Press 0-4 for the level the room agrees on (then say why).")
+        else:
+            text.append("v starts a new vote (this one stays in the history).", "dim")
+        return text
