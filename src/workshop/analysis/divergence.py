@@ -2,9 +2,12 @@
 
 Business and IT scoring the same fact differently is a finding in itself (the "coordination
 tax"), so the distribution is kept next to the level the room settled on and its reason.
+A "don't know" vote (level None) is shown with the others but left out of the spread.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 from workshop.analysis.models import Divergence, QuestionScore, VoteCast
 from workshop.session import Session
@@ -12,31 +15,46 @@ from workshop.session import Session
 MISALIGNED_SPREAD = 2
 
 
-def latest_votes(session: Session, question_id: str) -> dict[int, int]:
-    """Each participant's level on a question: a participant's last vote counts."""
+def latest_votes(session: Session, question_id: str) -> dict[int, int | None]:
+    """Each participant's level on a question in the round the room saw last (None: don't know)."""
     return {vote.participant_id: vote.level for vote in session.votes_for(question_id)}
 
 
-def spread_of(levels: dict[int, int]) -> int:
-    return max(levels.values()) - min(levels.values()) if levels else 0
+def spread_of(levels: Mapping[int, int | None] | Iterable[int | None]) -> int:
+    """Highest level voted minus the lowest; "don't know" votes (None) are left out."""
+    values = levels.values() if isinstance(levels, Mapping) else levels
+    known = [level for level in values if level is not None]
+    return max(known) - min(known) if known else 0
+
+
+def is_misaligned(levels: Mapping[int, int | None] | Iterable[int | None]) -> bool:
+    return spread_of(levels) >= MISALIGNED_SPREAD
+
+
+def _votes_by_question(session: Session) -> dict[str, dict[int, int | None]]:
+    found: dict[str, dict[int, int | None]] = {}
+    for vote in session.votes:  # one pass: Session.votes is recomputed on every access
+        found.setdefault(vote.question_id, {})[vote.participant_id] = vote.level
+    return found
 
 
 def misaligned_questions(session: Session) -> set[str]:
     """Ids of the questions whose votes spread by MISALIGNED_SPREAD levels or more."""
-    voted = {vote.question_id for vote in session.votes}
-    return {qid for qid in voted if spread_of(latest_votes(session, qid)) >= MISALIGNED_SPREAD}
+    return {qid for qid, levels in _votes_by_question(session).items() if is_misaligned(levels)}
 
 
 def divergences(session: Session, questions: tuple[QuestionScore, ...]) -> tuple[Divergence, ...]:
     """Every question with votes, in bank order."""
     positions = {p.id: i for i, p in enumerate(session.participants) if p.id is not None}
+    names = {p.id: p.name for p in session.participants if p.id is not None}
+    by_question = _votes_by_question(session)
     found = []
     for q in questions:
-        latest = latest_votes(session, q.question_id)
+        latest = by_question.get(q.question_id)
         if not latest:
             continue
         votes = tuple(
-            VoteCast(pid, session.participant_name(pid), level)
+            VoteCast(pid, names.get(pid, f"#{pid}"), level)
             for pid, level in sorted(latest.items(), key=lambda kv: (positions.get(kv[0], len(positions)), kv[0]))
         )
         spread = spread_of(latest)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 
+from workshop import formatting as numbers
 from workshop.analysis import Analysis, Comparison
-from workshop.export import numbers
 from workshop.export.escape import one_line
 from workshop.export.markdown import markdown_blocks
 from workshop.export.options import Audience

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from workshop import formatting as numbers
 from workshop.analysis import (
     MISALIGNED_SPREAD,
     Analysis,
@@ -18,7 +19,6 @@ from workshop.analysis import (
     RecommendedAction,
     ScoreStatus,
 )
-from workshop.export import numbers
 from workshop.export.escape import cell, code_text, inline, paragraph
 from workshop.export.options import Audience
 from workshop.session import Decision, HistoryEntry, Session
