@@ -206,3 +206,20 @@ def test_hostile_history_entries():
     (table,) = [t for t in parse_tables(md) if t["heading"] == "Answer history"]
     assert [row[0] for row in table["rows"]] == ["a.gate", "x|`y`<img src=x onerror=1>"]
     assert table["rows"][0][3] == "1 | 2 → <img src=x>"
+
+
+@pytest.mark.parametrize("text", ["=1+1", " =1+1", "\t=1+1", "  \t +SUM(A1)", "\r\n-2+3", "\u00a0@x", "\n=HYPERLINK(1)"])
+def test_csv_formulas_are_defused_on_the_first_non_blank_character(text):
+    from workshop.export.csv_export import safe_cell
+
+    out = safe_cell(text)
+    assert out.startswith("'"), repr(out)
+    assert out[1:].lstrip()[0] in "=+-@"
+
+
+@pytest.mark.parametrize("text", ["plain", "a=b", "1-2", "email@example.org", " x = 1", ""])
+def test_csv_leaves_ordinary_text_alone(text):
+    from workshop.export.csv_export import safe_cell
+
+    assert safe_cell(text) == text
+    assert safe_cell(-3) == "-3"  # numbers stay numbers
