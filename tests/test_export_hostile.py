@@ -123,12 +123,23 @@ def test_tables_keep_their_cells(sessions):
     for table in tables:
         assert all(len(row) == len(table["header"]) for row in table["rows"])
     # the text reads back exactly as typed (on one line, cut with a marker)
-    na = next(t for t in tables if t["heading"] == "Not applicable")
-    assert na["rows"][0][2] == truncate(one_line(PASTE), 300)
-    blockers = next(t for t in tables if t["heading"] == "Blockers")
-    assert blockers["rows"][0][1] == truncate(one_line(HOSTILE), 90)
+    (answers,) = [t for t in tables if t["header"][:2] == ["Section", "Question"]]
+    rows = {row[5]: row for row in answers["rows"]}  # by the facilitator's id column
+    assert rows["a.na"][4] == "not applicable: " + truncate(one_line(PASTE), 200)
+    assert rows["a.gate"][1] == truncate(one_line(HOSTILE), 160)
+    assert answers["rows"][0][0] == truncate(one_line(HOSTILE), 160)  # the section's title
     votes = next(t for t in tables if t["heading"] == "Votes per participant")
-    assert votes["header"][2] == truncate(one_line(SHORT), 40)
+    assert votes["header"][:3] == ["Question", "P1", "P2"]
+    assert f"P1 {one_line(SHORT)} ({one_line(SHORT)})" in _plain_text(md)
+
+
+def _plain_text(markdown: str) -> str:
+    """The document's text as a reader sees it: every inline token's plain content."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    return "\n".join(
+        "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline")) for t in tokens
+        if t.type == "inline"
+    )
 
 
 def test_long_pastes_are_cut(sessions):
@@ -147,8 +158,9 @@ def test_html_export_is_inert(sessions):
         body = html.split("<body>", 1)[1]
         for bad in FORBIDDEN:
             assert bad not in body
-        assert not re.search(r"<(?!/?(?:main|h[1-3]|p|ul|ol|li|table|thead|tbody|tr|th|td|strong|em|code|pre|br|"
-                             r"figure|figcaption|svg|g|line|text|rect|title|/?)[ >/])", body)
+        assert not re.search(r"<(?!/?(?:main|article|div|section|h[1-4]|p|ul|ol|li|table|thead|tbody|tr|th|td|strong|em|"
+                             r"code|pre|br|figure|figcaption|svg|g|line|text|rect|title|/?)[ >/])", body)
+        assert '<article class="summary-page">' in body
     assert PRIVATE not in render_html(hostile, analyse(hostile), "participants")
 
 

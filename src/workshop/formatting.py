@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from workshop.analysis import ActionStatus, Divergence, RecommendedAction, percent_floor
+from workshop.questionnaire import Horizon
 from workshop.session import ActionDecision, Decision
+
+HORIZON_TEXT = {
+    Horizon.BEFORE_GO_LIVE: "before go-live",
+    Horizon.DURING_ROLLOUT: "during rollout",
+    Horizon.AFTER_LAUNCH: "after launch",
+}
 
 
 def score(value: float | None) -> str:
@@ -30,6 +37,12 @@ def decimal(value: float, places: int = 2) -> str:
 
 def gain(points: float) -> str:
     return f"+{points:.1f} points"
+
+
+def horizon_text(horizon: Horizon, capital: bool = False) -> str:
+    """'before go-live', 'during rollout', 'after launch' (capitalised for a heading)."""
+    text = HORIZON_TEXT[horizon]
+    return text[0].upper() + text[1:] if capital else text
 
 
 def plural(n: int, one: str, many: str) -> str:
