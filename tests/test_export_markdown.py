@@ -270,12 +270,14 @@ def test_facilitator_extras(documents):
     unknown = table_named(md, "Unknown and still to assess")
     assert [row[0] for row in unknown["rows"]] == ["a.plain"]
     plan = section(md, "Action plan")
-    assert "1. **#1 Do a.gate.fix** (`a.gate.fix`)" in plan
-    assert "   - Decided: accepted · Jo · due 2026-12-01" in plan
-    assert "   - **Verify first:**" in plan
-    assert "   - After: #1 Do a.gate.fix" in plan
+    assert "1. **#1 Do a.gate.fix** (`a.gate.fix`)\\\n   What: The detail of a.gate.fix.\\\n" in plan
+    assert "   Decided: accepted · Jo · due 2026-12-01\\\n" in plan
+    assert "   **Verify first:**" in plan
+    assert "   After: #1 Do a.gate.fix" in plan
     html = MD.render(plan)
     assert html.count("<ol") == 3  # one numbered list per horizon
+    assert "<ul>" not in html  # one paragraph per action, its lines broken
+    assert "<br />\nOwner: Jo (role: Business sponsor) · effort S · priority 12 · readiness +12.5 points<br />" in html
 
 
 def test_framework_references_for_the_facilitator():

@@ -107,22 +107,30 @@ def _delimiter_runs_to_escape(text: str) -> set[int]:
     return escape
 
 
+_SLOW_PATH = re.compile(r"[\\*_~]")  # what needs the character-by-character pass
+
+
 def _escape(text: str, line_start: bool = True) -> str:
     """Escape one text (line breaks, if any, are '\\n'); `line_start`: each line can start a block."""
-    delimiters = _delimiter_runs_to_escape(text)
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        nxt = text[i + 1] if i + 1 < len(text) else None
-        if ch == "\\":
-            out.append("\\\\" if nxt is None or nxt == "\n" or nxt in _ASCII_PUNCTUATION else "\\")
-        elif i in delimiters:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    escaped = "".join(out)
-    escaped = _ENTITY.sub(r"\\&", escaped)
-    escaped = _TAG_START.sub(r"\\<", escaped)
-    escaped = _LINK_CLOSE.sub(r"\\]", escaped)
+    escaped = text
+    if _SLOW_PATH.search(text):
+        delimiters = _delimiter_runs_to_escape(text) if any(c in text for c in _DELIMITERS) else set()
+        out: list[str] = []
+        for i, ch in enumerate(text):
+            if ch == "\\":
+                nxt = text[i + 1] if i + 1 < len(text) else None
+                out.append("\\\\" if nxt is None or nxt == "\n" or nxt in _ASCII_PUNCTUATION else "\\")
+            elif i in delimiters:
+                out.append("\\" + ch)
+            else:
+                out.append(ch)
+        escaped = "".join(out)
+    if "&" in escaped:
+        escaped = _ENTITY.sub(r"\\&", escaped)
+    if "<" in escaped:
+        escaped = _TAG_START.sub(r"\\<", escaped)
+    if "]" in escaped:
+        escaped = _LINK_CLOSE.sub(r"\\]", escaped)
     escaped = _ALWAYS.sub(r"\\\1", escaped)
     if line_start:
         escaped = "\n".join(_block_start(line) for line in escaped.split("\n"))
