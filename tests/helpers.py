@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import os
 import subprocess
 import sys
@@ -20,3 +23,54 @@ def run_cli(*args: str, db: Path | None = None, env: dict | None = None, timeout
         [sys.executable, "-m", "workshop", *args],
         capture_output=True, text=True, env=full_env, timeout=timeout, cwd=cwd,
     )
+
+
+def other_user_prefix() -> list[str]:
+    """Run a command as a user who cannot write our files: `nobody` when the tests run as root
+    (root writes anywhere, whatever the permissions), else ourselves after chmod."""
+    if os.geteuid() == 0:
+        return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    return []
+
+
+def run_cli_as_reader(*args: str, db: Path, cwd: Path | None = None, timeout: float = 60):
+    """`python -m workshop ARGS` as a user for whom `db` and its folder are read-only."""
+    env = dict(os.environ, WORKSHOP_DB=str(db), HOME=str(cwd or db.parent),
+               WORKSHOP_QUESTIONNAIRES=str(db.parent / "no-user-sets"))
+    return subprocess.run(
+        [*other_user_prefix(), sys.executable, "-m", "workshop", *args],
+        capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd,
+    )
+
+
+def make_read_only(*paths: Path) -> None:
+    """Files readable by anyone and writable by nobody else; folders enterable and not writable."""
+    for path in paths:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+@dataclasses.dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_main(*args: str, db: Path | None = None) -> Ran:
+    """`workshop ARGS` in this process (fast): the same `main` the console script calls."""
+    from workshop.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.get("WORKSHOP_DB")
+    if db is not None:
+        os.environ["WORKSHOP_DB"] = str(db)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(list(args))
+    finally:
+        if db is not None:
+            if saved is None:
+                os.environ.pop("WORKSHOP_DB", None)
+            else:
+                os.environ["WORKSHOP_DB"] = saved
+    return Ran(status, out.getvalue(), err.getvalue())

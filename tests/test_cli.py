@@ -76,7 +76,8 @@ def test_questions_lists_the_bank(db_path):
     assert [r["id"] for r in rows] == ["pilot.kpi", "pilot.baseline", "pilot.sponsor"]
     assert rows[0] == {"id": "pilot.kpi", "set": "pilot", "section": "Value",
                        "prompt": "Are the success measures agreed?", "weight": 3, "target": 3, "gate": True,
-                       "actions": 2}
+                       "actions": 2, "references": [{"framework": "nist-ai-rmf", "ref": "MAP 1.3",
+                                                     "label": "NIST AI RMF MAP 1.3"}]}
 
 
 def test_decide_and_target_and_archive(db_path, workshop_id):
@@ -96,22 +97,22 @@ def test_decide_and_target_and_archive(db_path, workshop_id):
         (["answer", "1", "pilot.nope", "2"], 1, "no question 'pilot.nope'"),
         (["answer", "1", "pilot.kpi", "7"], 2, "level must be 0-4, 'unknown' or 'na', not '7'"),
         (["answer", "1", "pilot.kpi", "na"], 2, "not applicable needs a reason"),
-        (["answer", "abc", "pilot.kpi", "2"], 2, "a workshop id is a number"),
-        (["answer", "1", "pilot.kpi"], 2, "the following arguments are required: LEVEL"),
-        (["answer", "1", "pilot.kpi", "2", "--confidence", "total"], 2, "invalid choice: 'total'"),
+        (["answer", "abc", "pilot.kpi", "2"], 2, "a workshop id is a whole number"),
+        (["answer", "1", "pilot.kpi"], 2, "Missing argument 'LEVEL'"),
+        (["answer", "1", "pilot.kpi", "2", "--confidence", "total"], 2, "'total' is not one of 'low', 'medium', 'high'"),
         (["vote", "1", "pilot.kpi", "Zed", "2"], 1, "no participant 'Zed'"),
         (["vote", "1", "pilot.kpi", "Bo", "2"], 1, "no vote is open on 'pilot.kpi'"),
         (["reveal", "1"], 1, "no vote is open to reveal"),
-        (["vote", "1", "pilot.kpi", "Bo", "9"], 2, "invalid choice: 9"),
+        (["vote", "1", "pilot.kpi", "Bo", "9"], 2, "level must be 0-4"),
         (["decide", "1", "pilot.nope", "accepted"], 1, "no action 'pilot.nope'"),
         (["target", "1", "pilot.kpi", "9"], 2, "a target is 1-4 or 'default'"),
-        (["new", "--org", "A", "--initiative", "B"], 2, "the following arguments are required: --facilitator"),
+        (["new", "--org", "A", "--initiative", "B"], 2, "Missing option '--facilitator'"),
         (["new", "--org", " ", "--initiative", "B", "--facilitator", "C"], 2, "organisation"),
         (["new", "--org", "A", "--initiative", "B", "--facilitator", "C", "--sets", "pilot,nope"], 1,
          "unknown question set 'nope'"),
         (["show", "5"], 1, "no workshop with id 5"),
         (["questions", "--set", "nope"], 2, "unknown question set 'nope'"),
-        (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
+        (["frobnicate"], 2, "No such command 'frobnicate'"),
     ],
 )
 def test_bad_input_is_one_line_with_an_exit_status(db_path, workshop_id, args, status, fragment):
@@ -140,7 +141,7 @@ def test_db_option_and_environment_variable_choose_the_file(tmp_path):
 def test_validate_builtin_sets_pass():
     result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("ok: 4 file(s), 4 set(s)")
+    assert result.stdout.startswith("ok: 5 file(s), 5 set(s)")
 
 
 def test_validate_reports_every_problem_and_exits_1(tmp_path):
@@ -164,7 +165,7 @@ def test_user_questionnaire_folder_is_loaded_beside_the_builtin_sets(tmp_path):
     (user_dir / "pilot.toml").write_text((FIXTURE_SETS / "pilot.toml").read_text())
     result = run_cli("questions", "--json", env={"WORKSHOP_QUESTIONNAIRES": str(user_dir)})
     sets = {row["set"] for row in json.loads(result.stdout)}
-    assert sets == {"business", "technical", "organizational", "risk", "pilot", "ops"}
+    assert sets == {"business", "technical", "organizational", "risk", "genai", "pilot", "ops"}
 
 
 def test_a_broken_user_set_is_named_in_one_line(tmp_path, db_path):

@@ -37,11 +37,15 @@ def test_decision_text_is_written_once():
 
 
 def test_spread_text_names_nobody():
+    from workshop.analysis import spread_text
+
     session = make_session(votes={"a.two": {1: 3, 2: 1, 3: None}, "b.tool": {1: 3, 2: 3}})
     two, tool = analyse(session).divergences
-    assert formatting.spread_text(two) == "1 at level 1, 1 at level 3, 1 don't know"
-    assert formatting.spread_text(tool) == "2 at level 3"
-    assert formatting.spread_text([]) == "no votes"
+    assert spread_text(two) == "1 at level 1, 1 at level 3, 1 don't know"
+    assert spread_text(tool) == "2 at level 3"
+    assert spread_text(session.votes_for("a.two")) == spread_text(two)  # the CLI's reveal: Vote objects
+    assert spread_text([None, 4]) == "1 at level 4, 1 don't know"
+    assert spread_text([]) == "no votes"
 
 
 def test_formatting_does_not_load_the_exports_or_markdown():

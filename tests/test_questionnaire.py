@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from workshop.questionnaire import builtin_dir, load_paths
 from helpers import FIXTURE_SETS
 
 VALID = (FIXTURE_SETS / "pilot.toml").read_text()
+REFERENCES = 'references = [{ framework = "nist-ai-rmf", ref = "MAP 1.3" }]\n'
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -128,13 +130,44 @@ def test_unreadable_and_missing_files_are_problems_not_crashes(tmp_path):
     binary = tmp_path / "image.toml"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     found = problems_for(binary, tmp_path / "absent.toml")
-    assert found == [f"{binary}: cannot read file: UnicodeDecodeError", f"{tmp_path / 'absent.toml'}: no such file"]
+    assert found == [f"{binary}: cannot read file: not UTF-8 text", f"{tmp_path / 'absent.toml'}: no such file"]
+
+
+def test_only_regular_files_are_read_so_a_fifo_or_a_device_never_hangs_or_fills_memory(tmp_path):
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to("/dev/zero")
+    found = problems_for(tmp_path)  # the folder expands to both
+    assert found == [f"{fifo}: cannot read file: not a regular file", f"{zero}: cannot read file: not a regular file"]
+
+
+def test_a_huge_file_is_refused_and_a_bom_is_accepted(tmp_path):
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"# padding\n" * 300_000)
+    assert problems_for(huge) == [f"{huge}: cannot read file: larger than 2 MB"]
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
+    assert load_paths([bom]).bank.set_ids() == ["pilot"]
+
+
+def test_deeply_nested_toml_is_a_problem_not_a_crash(tmp_path):
+    nested = tmp_path / "nested.toml"
+    nested.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    [problem] = problems_for(nested)
+    assert problem.startswith(f"{nested}: ") and "nested too deeply" in problem
+
+
+def test_hostile_ids_cannot_break_one_line_per_problem(tmp_path):
+    text = VALID.replace('id = "pilot.kpi"', 'id = "evil\\n\\u001b]0;pwned\\u0007"', 1)
+    found = problems_for(write(tmp_path, "evil.toml", text))
+    assert found and all("\n" not in p and "\x1b" not in p and "\x07" not in p for p in found)
 
 
 def test_references_to_public_frameworks_load_and_read_as_labels(tmp_path):
     text = VALID.replace(
-        "gate = true\n",
-        'gate = true\nreferences = [\n  { framework = "nist-ai-rmf", ref = "MEASURE 2.5" },\n'
+        REFERENCES,
+        'references = [\n  { framework = "nist-ai-rmf", ref = "MEASURE 2.5" },\n'
         '  { framework = "iso-42001", ref = "A.6.2.4" },\n  { framework = "eu-ai-act", ref = "Article 14(4)" },\n'
         '  { framework = "ml-test-score", ref = "Monitor 1" },\n]\n',
         1,
@@ -148,8 +181,8 @@ def test_references_to_public_frameworks_load_and_read_as_labels(tmp_path):
 
 def test_references_that_name_nothing_are_reported_one_per_line(tmp_path):
     text = VALID.replace(
-        "gate = true\n",
-        'gate = true\nreferences = [\n  { framework = "nist-ai-rmf", ref = "MEASURE 2.14" },\n'
+        REFERENCES,
+        'references = [\n  { framework = "nist-ai-rmf", ref = "MEASURE 2.14" },\n'
         '  { framework = "nist-ai-rmf", ref = "Measure 2.5" },\n  { framework = "iso-42001", ref = "6.1.4" },\n'
         '  { framework = "eu-ai-act", ref = "Article 114" },\n  { framework = "ml-test-score", ref = "Monitor 8" },\n'
         '  { framework = "owasp-llm", ref = "LLM01" },\n]\n',

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from textual.widgets import Static
 
 from workshop.analysis import analyse
-from workshop.session import AnswerChange, Decision
+from workshop.session import ActionDecision, AnswerChange, Decision
 from workshop.tui.screens.actions import ActionPlanScreen
 from workshop.tui.screens.dashboard import DashboardScreen
 from workshop.tui.screens.export import ExportScreen
@@ -27,6 +28,9 @@ async def open_dashboard(app, pilot) -> DashboardScreen:
 
 async def test_dashboard_shows_what_the_analysis_says(tmp_path: Path):
     app = make_app(tmp_path)
+    first = analyse(app.store.load_session(1)).actions[0].action_id
+    app.store.decide(1, ActionDecision(action_id=first, decision="accepted", owner_name="Priya Shah",
+                                       due_date=dt.date(2026, 12, 4)))
     expected = analyse(app.store.load_session(1))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(app, pilot)
@@ -53,7 +57,7 @@ async def test_dashboard_shows_what_the_analysis_says(tmp_path: Path):
         top = [plain(w) for w in screen.query("#top-actions .action")]
         assert len(top) == 5
         assert [t.splitlines()[0] for t in top] == [a.title for a in expected.actions[:5]]
-        assert "accepted · Priya Shah · due 2026-12-04" in top[3]  # the demo's decision
+        assert "accepted · Priya Shah · due 2026-12-04" in top[0]  # the decision taken on the first action
         assert f"{len(expected.actions)} actions in the plan" in plain(screen.query_one("#actions-more"))
         assert "Northwind Insurance (demo)" in screen.sub_title
 

@@ -1,251 +1,253 @@
 """The command line: parses, calls the core, prints. No business logic lives here.
 
-Exit status: 0 ok, 1 a data problem (unknown id, bad file, unwritable path),
-2 a usage problem (missing or malformed arguments). Errors are one line.
+Built on click, which sqlite-utils already loads: every command has its own `--help`, and shells
+complete commands and options (`eval "$(_WORKSHOP_COMPLETE=bash_source workshop)"`).
+
+Exit status: 0 ok, 1 a data problem (unknown id, bad file, unwritable path), 2 a usage problem
+(missing or malformed arguments). Every error is one line on stderr, never a traceback, and any
+text from a user or a file is cleaned before it reaches the terminal.
+
+The core is imported inside the commands, so each command pays only for what it uses.
 """
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+import click
 
 from workshop import __version__
-from workshop.paths import default_db_path, default_export_dir, user_questionnaire_dir
-from workshop.questionnaire import DEFAULT_SETS, QuestionBank, QuestionnaireError, builtin_dir, load_paths
-from workshop.session import ActionDecision, AnswerChange, NewSession, Participant, SessionStatus
-from workshop.store import Store, StoreError
-from workshop.text import one_line
+from workshop.errors import DataProblem
+from workshop.parsing import (
+    parse_date,
+    parse_path,
+    parse_session_id,
+    parse_sets,
+    parse_target,
+    parse_time_box,
+    parse_vote,
+)
+from workshop.text import has_surrogates, terminal
+
+if TYPE_CHECKING:
+    from workshop.questionnaire import QuestionBank
+    from workshop.store import Store
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: never expected; the tests treat it as a failure
+CELL_LIMIT = 60
 
 
 class UsageError(Exception):
     """Arguments that parse but make no sense together (exit status 2)."""
 
 
-class DataError(Exception):
+class DataError(DataProblem):
     """A problem with the data named on the command line (exit status 1)."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"workshop: error: {message} (see '{self.prog} --help')\n")
-        raise SystemExit(EXIT_USAGE)
+# --- argument types: each one the core parser, so the CLI, forms and screens agree --------------
 
 
-def _session_id(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"a workshop id is a number, not '{text}'")
-    return int(text)
+class Parsed(click.ParamType):
+    """A click type that reads its value with one of `workshop.parsing`'s parsers."""
+
+    def __init__(self, name: str, parser: Callable[[str], Any]) -> None:
+        self.name = name
+        self.parser = parser
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.parser(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-def _date(text: str) -> dt.date:
+SESSION = Parsed("SESSION", parse_session_id)
+PATH = Parsed("PATH", parse_path)
+
+
+def _path_as_typed(text: str) -> str:
+    """Checked like any path, but kept as typed: a trailing '/' says 'a folder' to the export."""
+    parse_path(text)
+    return text
+
+
+PATH_TEXT = Parsed("PATH", _path_as_typed)
+DATE = Parsed("DATE", parse_date)
+TIME_BOX = Parsed("SET=MINUTES", parse_time_box)
+SETS = Parsed("SETS", parse_sets)
+TARGET = Parsed("LEVEL", parse_target)
+VOTE = Parsed("LEVEL", parse_vote)
+
+
+
+
+# --- shared plumbing --------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    db: Path | None
+    questionnaires: tuple[Path, ...]
+
+    def db_path(self) -> Path:
+        from workshop.paths import default_db_path
+
+        return self.db or default_db_path()
+
+    def store(self) -> Store:
+        """For commands that write: opens (creates, upgrades) the file for writing."""
+        from workshop.store import Store
+
+        return Store.open(self.db_path())
+
+    def reading_store(self) -> Store:
+        """For commands that only read: never waits for, nor blocks, a facilitator writing."""
+        from workshop.store import Store
+
+        return Store.open_for_reading(self.db_path())
+
+    def sources(self) -> list[Path]:
+        from workshop.paths import user_questionnaire_dir
+        from workshop.questionnaire import builtin_dir
+
+        sources = [builtin_dir()]
+        user_dir = user_questionnaire_dir()
+        if _exists(user_dir):
+            sources.append(user_dir)  # a folder that cannot be read is reported by the loader
+        for folder in self.questionnaires:
+            if not _exists(folder):
+                raise UsageError(f"--questionnaires {terminal(folder)}: no such folder")
+            sources.append(folder)
+        return sources
+
+    def bank(self) -> QuestionBank:
+        """Built-in sets, the user's folder, and any --questionnaires folders; refuses broken ones."""
+        from workshop.questionnaire import QuestionnaireError, load_paths
+
+        result = load_paths(self.sources())
+        if result.problems:
+            raise QuestionnaireError(result.problems)
+        return result.bank
+
+
+pass_options = click.make_pass_decorator(Options)
+
+
+def _exists(path: Path) -> bool:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"dates are written YYYY-MM-DD, not '{text}'") from None
-
-
-def _time_box(text: str) -> tuple[str, int]:
-    set_id, _, minutes = text.partition("=")
-    if not minutes.isdigit():
-        raise argparse.ArgumentTypeError(f"a time box is SET=MINUTES, e.g. business=40, not '{text}'")
-    return set_id.strip(), int(minutes)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="workshop",
-        description="Run AI production-readiness workshops. With no command, opens the facilitator's app.",
-    )
-    parser.add_argument("--version", action="version", version=f"workshop {__version__}")
-    parser.add_argument("--db", type=Path, help="database file (default: $WORKSHOP_DB or the user data folder)")
-    parser.add_argument(
-        "--questionnaires", type=Path, action="append", default=[], metavar="DIR",
-        help="a folder of extra question sets (*.toml); may be repeated",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p = sub.add_parser("validate", help="check question set files and report every problem")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: every set in play)")
-    p.set_defaults(run=cmd_validate)
-
-    p = sub.add_parser("questions", help="list the question bank")
-    p.add_argument("--set", dest="set_id", metavar="SET", help="only this set")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_questions)
-
-    p = sub.add_parser("new", help="start a workshop and print its id")
-    p.add_argument("--org", required=True, help="the organisation")
-    p.add_argument("--initiative", required=True, help="the AI initiative assessed")
-    p.add_argument("--facilitator", required=True)
-    p.add_argument("--date", type=_date, help="YYYY-MM-DD (default: today)")
-    p.add_argument("--participant", action="append", default=[], metavar="NAME:ROLE")
-    p.add_argument("--sets", default=",".join(DEFAULT_SETS), help="comma-separated set ids")
-    p.add_argument("--time-box", action="append", type=_time_box, default=[], metavar="SET=MINUTES")
-    p.set_defaults(run=cmd_new)
-
-    p = sub.add_parser("list", help="list workshops with their progress")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_list)
-
-    p = sub.add_parser("answer", help="record the room's answer to a question")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("question", metavar="QUESTION_ID")
-    p.add_argument("level", metavar="LEVEL", help="0-4, 'unknown' or 'na'")
-    p.add_argument("--reason", help="why not applicable (required with 'na'), or why the room settled here")
-    p.add_argument("--note", help="public note, shown to participants")
-    p.add_argument("--private-note", help="facilitator's note, never exported to participants")
-    p.add_argument("--evidence", help="what the room cited")
-    p.add_argument("--confidence", choices=["low", "medium", "high"])
-    p.add_argument("--flag", action="store_true", default=None, help="flag for follow-up")
-    p.add_argument("--by", dest="answered_by", help="who recorded it (default: the facilitator)")
-    p.set_defaults(run=cmd_answer)
-
-    p = sub.add_parser("ask", help="open a blind vote on a question (earlier votes on it are kept)")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("question", metavar="QUESTION_ID")
-    p.set_defaults(run=cmd_ask)
-
-    p = sub.add_parser("reveal", help="reveal the open vote (the one opened last, or --question's)")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("--question", metavar="QUESTION_ID")
-    p.set_defaults(run=cmd_reveal)
-
-    p = sub.add_parser("vote", help="record one participant's level in a question's open vote")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("question", metavar="QUESTION_ID")
-    p.add_argument("participant", metavar="PARTICIPANT", help="name or id")
-    p.add_argument("level", type=int, choices=range(5), metavar="LEVEL")
-    p.set_defaults(run=cmd_vote)
-
-    p = sub.add_parser("show", help="every answer of a workshop")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_show)
-
-    p = sub.add_parser("target", help="raise or lower a question's target for one workshop")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("question", metavar="QUESTION_ID")
-    p.add_argument("target", metavar="LEVEL", help="1-4, or 'default'")
-    p.set_defaults(run=cmd_target)
-
-    p = sub.add_parser("decide", help="accept or reject a remediation action")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("action", metavar="ACTION_ID")
-    p.add_argument("decision", choices=["accepted", "rejected"])
-    p.add_argument("--owner", default="", help="the person who owns it")
-    p.add_argument("--due", type=_date, help="YYYY-MM-DD")
-    p.add_argument("--note", default="")
-    p.set_defaults(run=cmd_decide)
-
-    p = sub.add_parser("export", help="write the summary: Markdown, HTML, JSON or CSV")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("--audience", choices=["participants", "facilitator"], default="participants",
-                   help="participants never see private notes (default: participants)")
-    p.add_argument("--format", dest="fmt", choices=["md", "html", "json", "csv"], default="md")
-    p.add_argument("--out", metavar="PATH", help="a file, or a folder (default: ./exports/)")
-    p.set_defaults(run=cmd_export)
-
-    p = sub.add_parser("compare", help="re-assessment: what changed since an earlier workshop")
-    p.add_argument("sessions", type=_session_id, nargs="+", metavar="SESSION",
-                   help="OLD NEW, or just NEW to compare with the latest earlier workshop on the same initiative")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_compare)
-
-    p = sub.add_parser("archive", help="archive a workshop (or restore it with --restore)")
-    p.add_argument("session", type=_session_id, metavar="SESSION")
-    p.add_argument("--restore", action="store_true")
-    p.set_defaults(run=cmd_archive)
-
-    return parser
-
-
-# --- shared plumbing -----------------------------------------------------------
-
-
-def load_bank(args: argparse.Namespace, strict: bool = True) -> QuestionBank:
-    """Built-in sets, the user's folder, and any --questionnaires folders."""
-    result = load_paths(_questionnaire_sources(args))
-    if strict and result.problems:
-        raise QuestionnaireError(result.problems)
-    return result.bank
-
-
-def _questionnaire_sources(args: argparse.Namespace) -> list[Path]:
-    sources = [builtin_dir()]
-    user_dir = user_questionnaire_dir()
-    if user_dir.is_dir():
-        sources.append(user_dir)
-    for folder in args.questionnaires:
-        if not folder.is_dir():
-            raise UsageError(f"--questionnaires {folder}: no such folder")
-        sources.append(folder)
-    return sources
-
-
-def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(args.db or default_db_path())
+        path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # there, but unreadable: let the loader say so in one line
+    return True
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    print(safe_json(data))
+
+
+def safe_json(data: Any) -> str:
+    """JSON for the terminal: non-ASCII kept readable, but invisible and bidi characters escaped."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# Inside JSON strings only (JSON itself escapes C0 controls): characters a terminal would act on.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def _print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    cells = [[_one_line(c) for c in row] for row in rows]
+    cells = [[terminal(c, CELL_LIMIT) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in cells:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
-def _one_line(value: Any, limit: int = 60) -> str:
-    """For the terminal: one line, no control characters (a note must not move the cursor), cut short."""
-    text = one_line("" if value is None else str(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _model(build: Callable[[], Any]) -> Any:
+    """Build a model from arguments; a validation problem is a usage error in one line."""
+    from pydantic import ValidationError
+
+    from workshop.errors import one_line_error
+
+    try:
+        return build()
+    except (ValidationError, ValueError) as exc:
+        raise UsageError(one_line_error(exc)) from None
 
 
-# --- commands ---------------------------------------------------------------------
+# --- the commands -----------------------------------------------------------------------------
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    result = load_paths(args.paths or _questionnaire_sources(args))
+@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@click.option("--db", type=PATH, metavar="PATH",
+              help="Database file (default: $WORKSHOP_DB or the user data folder).")
+@click.option("--questionnaires", type=PATH, multiple=True, metavar="DIR",
+              help="A folder of extra question sets (*.toml); may be repeated.")
+@click.version_option(__version__, prog_name="workshop", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, questionnaires: tuple[Path, ...]) -> int | None:
+    """Run AI production-readiness workshops. With no command, opens the facilitator's app."""
+    ctx.obj = Options(db, questionnaires)
+    if ctx.invoked_subcommand is None:
+        return run_app(ctx.obj)
+    return None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=PATH, metavar="[PATH]...")
+@pass_options
+def validate(options: Options, paths: tuple[Path, ...]) -> int:
+    """Check question set files (default: every set in play); one line per problem."""
+    from workshop.questionnaire import load_paths
+
+    result = load_paths(list(paths) or options.sources())
     for problem in result.problems:
         print(problem)
     if not result.files:
-        print("workshop: error: no question set files found", file=sys.stderr)
-        return EXIT_DATA
+        raise DataError("no question set files found")
     if result.problems:
         print(f"{len(result.problems)} problem(s) in {len(result.files)} file(s)", file=sys.stderr)
         return EXIT_DATA
-    print(f"ok: {len(result.files)} file(s), {len(result.bank.sets)} set(s), "
-          f"{len(result.bank.questions())} questions")
+    print(f"ok: {len(result.files)} file(s), {len(result.bank.sets)} set(s), {len(result.bank.questions())} questions")
     return 0
 
 
-def cmd_questions(args: argparse.Namespace) -> int:
-    bank = load_bank(args)
-    if args.set_id and bank.get_set(args.set_id) is None:
-        raise UsageError(f"unknown question set '{args.set_id}' (known: {', '.join(bank.set_ids())})")
+@cli.command()
+@click.option("--set", "set_id", metavar="SET", help="Only this set.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_options
+def questions(options: Options, set_id: str | None, as_json: bool) -> int:
+    """List the question bank."""
+    bank = options.bank()
+    if set_id and bank.get_set(set_id) is None:
+        raise UsageError(f"unknown question set '{terminal(set_id, 40)}' (known: {', '.join(bank.set_ids())})")
     rows = [
         {
             "id": loc.question.id, "set": loc.set.id, "section": loc.section.title,
             "prompt": loc.question.prompt, "weight": loc.question.weight, "target": loc.question.target,
             "gate": loc.question.gate, "actions": len(loc.question.actions),
+            "references": [{"framework": r.framework.value, "ref": r.ref, "label": r.label}
+                           for r in loc.question.references],
         }
         for loc in bank.located()
-        if not args.set_id or loc.set.id == args.set_id
+        if not set_id or loc.set.id == set_id
     ]
-    if args.json:
+    if as_json:
         _print_json(rows)
     else:
         _print_table(
@@ -256,29 +258,41 @@ def cmd_questions(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_new(args: argparse.Namespace) -> int:
-    bank = load_bank(args)
-    try:
-        participants = tuple(Participant.parse(spec) for spec in args.participant)
-        fields: dict[str, Any] = {
-            "organisation": args.org, "initiative": args.initiative, "facilitator": args.facilitator,
-            "participants": participants, "sets": tuple(s.strip() for s in args.sets.split(",") if s.strip()),
-            "time_boxes": dict(args.time_box),
-        }
-        if args.date:
-            fields["date"] = args.date
-        new = NewSession(**fields)
-    except ValidationError as exc:
-        raise UsageError(_validation_message(exc)) from None
-    with open_store(args) as store:
-        print(store.create_session(new, bank))
+@cli.command()
+@click.option("--org", required=True, help="The organisation.")
+@click.option("--initiative", required=True, help="The AI initiative assessed.")
+@click.option("--facilitator", required=True, help="Who runs the workshop.")
+@click.option("--date", type=DATE, help="YYYY-MM-DD (default: today).")
+@click.option("--participant", "participants", multiple=True, metavar="NAME:ROLE", help="May be repeated.")
+@click.option("--sets", type=SETS, help="Comma-separated set ids (default: the four core sets).")
+@click.option("--time-box", "time_boxes", type=TIME_BOX, multiple=True, help="Minutes per set; may be repeated.")
+@pass_options
+def new(options: Options, org: str, initiative: str, facilitator: str, date: Any, participants: tuple[str, ...],
+        sets: tuple[str, ...] | None, time_boxes: tuple[tuple[str, int], ...]) -> int:
+    """Start a workshop and print its id."""
+    from workshop.questionnaire import DEFAULT_SETS
+    from workshop.session import NewSession, Participant
+
+    fields: dict[str, Any] = {"date": date} if date else {}
+    new_session = _model(lambda: NewSession(
+        organisation=org, initiative=initiative, facilitator=facilitator,
+        participants=tuple(Participant.parse(spec) for spec in participants),
+        sets=sets or DEFAULT_SETS, time_boxes=dict(time_boxes), **fields,
+    ))
+    bank = options.bank()
+    with options.store() as store:
+        print(store.create_session(new_session, bank))
     return 0
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_options
+def list_(options: Options, as_json: bool) -> int:
+    """Workshops, newest first, with their progress."""
+    with options.reading_store() as store:
         sessions = store.list_sessions()
-    if args.json:
+    if as_json:
         _print_json([s.model_dump(mode="json") for s in sessions])
         return 0
     if not sessions:
@@ -291,125 +305,180 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_answer(args: argparse.Namespace) -> int:
-    extra = {
-        "note": args.note, "private_note": args.private_note, "evidence": args.evidence,
-        "confidence": args.confidence, "flagged": args.flag, "answered_by": args.answered_by,
-    }
-    try:
-        change = AnswerChange.from_level_text(args.level, reason=args.reason, **extra)
-    except (ValueError, ValidationError) as exc:
-        raise UsageError(_validation_message(exc)) from None
-    with open_store(args) as store:
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.argument("question", metavar="QUESTION_ID")
+@click.argument("level", metavar="LEVEL")
+@click.option("--reason", help="Why not applicable (required with 'na'), or why the room settled here.")
+@click.option("--note", help="Public note, shown to participants.")
+@click.option("--private-note", help="Facilitator's note, never exported to participants.")
+@click.option("--evidence", help="What the room cited.")
+@click.option("--confidence", type=click.Choice(["low", "medium", "high"]))
+@click.option("--flag", is_flag=True, default=None, help="Flag for follow-up.")
+@click.option("--by", "answered_by", help="Who recorded it (default: the facilitator).")
+@pass_options
+def answer(options: Options, session: int, question: str, level: str, **extra: Any) -> int:
+    """Record the room's answer to a question. LEVEL is 0-4, 'unknown' or 'na'."""
+    from workshop.session import AnswerChange
+
+    reason = extra.pop("reason")
+    extra["flagged"] = extra.pop("flag")
+    change = _model(lambda: AnswerChange.from_level_text(level, reason=reason, **extra))
+    with options.store() as store:
         if change.answered_by is None:
-            change = change.model_copy(update={"answered_by": store.load_session(args.session).facilitator})
-        answer = store.record_answer(args.session, args.question, change)
-    print(f"saved {args.question} = {answer.describe()}")
+            change = change.model_copy(update={"answered_by": store.load_session(session).facilitator})
+        saved = store.record_answer(session, question, change)
+    print(f"saved {question} = {saved.describe()}")
     return 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        store.open_round(args.session, args.question)
-    print(f"vote open on {args.question}")
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.argument("question", metavar="QUESTION_ID")
+@pass_options
+def ask(options: Options, session: int, question: str) -> int:
+    """Open a blind vote on a question (earlier votes on it are kept)."""
+    with options.store() as store:
+        store.open_round(session, question)
+    print(f"vote open on {question}")
     return 0
 
 
-def cmd_reveal(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        revealed = store.reveal_round(args.session, args.question)
-    levels = [v.level for v in revealed.votes]
-    spread = ", ".join(f"{levels.count(n)} at level {n}" for n in range(5) if levels.count(n))
-    print(f"revealed {revealed.question_id}: {len(levels)} vote(s); {spread or 'no votes'}")
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.argument("question", metavar="QUESTION_ID")
+@click.argument("participant", metavar="PARTICIPANT")
+@click.argument("level", type=VOTE)
+@pass_options
+def vote(options: Options, session: int, question: str, participant: str, level: int | None) -> int:
+    """Record one participant's level (0-4, or 'unknown') in a question's open vote."""
+    with options.store() as store:
+        store.record_vote(session, question, participant, level)
+    print(f"saved vote {terminal(participant, CELL_LIMIT)} on {question} = {'unknown' if level is None else level}")
     return 0
 
 
-def cmd_vote(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        store.record_vote(args.session, args.question, args.participant, args.level)
-    print(f"saved vote {args.participant} on {args.question} = {args.level}")
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.option("--question", metavar="QUESTION_ID", help="Reveal this question's open vote.")
+@pass_options
+def reveal(options: Options, session: int, question: str | None) -> int:
+    """Reveal the open vote (the one opened last, or --question's): the spread, without names."""
+    from workshop.analysis import spread_text
+
+    with options.store() as store:
+        revealed = store.reveal_round(session, question)
+    print(f"revealed {revealed.question_id}: {len(revealed.votes)} vote(s); {spread_text(revealed.votes)}")
     return 0
 
 
-def cmd_show(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        session = store.load_session(args.session)
-    if args.json:
-        _print_json(session.model_dump(mode="json", exclude={"bank"}))
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_options
+def show(options: Options, session: int, as_json: bool) -> int:
+    """Every answer of a workshop."""
+    with options.reading_store() as store:
+        loaded = store.load_session(session)
+    if as_json:
+        _print_json(loaded.model_dump(mode="json", exclude={"bank"}))
         return 0
-    print(f"Workshop {session.id}: {_one_line(session.organisation)} / {_one_line(session.initiative)}, "
-          f"{session.date}, facilitated by {_one_line(session.facilitator)}")
-    if session.participants:
-        print("Participants: " + ", ".join(f"{p.name} ({p.role})" if p.role else p.name
-                                           for p in session.participants))
-    print(f"Answered {session.answered_count} of {session.total}\n")
+    print(f"Workshop {loaded.id}: {terminal(loaded.organisation)} / {terminal(loaded.initiative)}, "
+          f"{loaded.date}, facilitated by {terminal(loaded.facilitator)}")
+    if loaded.participants:
+        print("Participants: " + ", ".join(
+            terminal(f"{p.name} ({p.role})" if p.role else p.name, CELL_LIMIT) for p in loaded.participants
+        ))
+    print(f"Answered {loaded.answered_count} of {loaded.total}\n")
     rows = []
-    for loc in session.bank.located():
-        answer = session.answer(loc.question.id)
+    for loc in loaded.bank.located():
+        a = loaded.answer(loc.question.id)
         rows.append([
-            loc.question.id, answer.describe(), session.target(loc.question.id),
-            answer.confidence.value if answer.confidence else "", "flag" if answer.flagged else "",
-            answer.note or answer.reason, answer.private_note,
+            loc.question.id, a.describe(), loaded.target(loc.question.id),
+            a.confidence.value if a.confidence else "", "flag" if a.flagged else "", a.note or a.reason,
+            a.private_note,
         ])
     _print_table(["QUESTION", "LEVEL", "TARGET", "CONFIDENCE", "FLAG", "NOTE", "PRIVATE NOTE"], rows)
     return 0
 
 
-def cmd_target(args: argparse.Namespace) -> int:
-    if args.target == "default":
-        target = None
-    elif args.target in {"1", "2", "3", "4"}:
-        target = int(args.target)
-    else:
-        raise UsageError(f"a target is 1-4 or 'default', not '{args.target}'")
-    with open_store(args) as store:
-        store.set_target(args.session, args.question, target)
-    print(f"saved target {args.question} = {args.target}")
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.argument("question", metavar="QUESTION_ID")
+@click.argument("target", type=TARGET)
+@pass_options
+def target(options: Options, session: int, question: str, target: int | None) -> int:
+    """Raise or lower a question's target for one workshop: 1-4, or 'default'."""
+    with options.store() as store:
+        store.set_target(session, question, target)
+    print(f"saved target {question} = {'default' if target is None else target}")
     return 0
 
 
-def cmd_decide(args: argparse.Namespace) -> int:
-    decision = ActionDecision(
-        action_id=args.action, decision=args.decision, owner_name=args.owner, due_date=args.due, note=args.note
-    )
-    with open_store(args) as store:
-        store.decide(args.session, decision)
-    print(f"saved {args.action}: {args.decision}")
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.argument("action", metavar="ACTION_ID")
+@click.argument("decision", type=click.Choice(["accepted", "rejected"]))
+@click.option("--owner", default="", help="The person who owns it.")
+@click.option("--due", type=DATE, help="YYYY-MM-DD.")
+@click.option("--note", default="", help="A note; for a rejection, why.")
+@pass_options
+def decide(options: Options, session: int, action: str, decision: str, owner: str, due: Any, note: str) -> int:
+    """Accept or reject a remediation action."""
+    from workshop.session import ActionDecision
+
+    chosen = _model(lambda: ActionDecision(action_id=action, decision=decision, owner_name=owner, due_date=due,
+                                           note=note))
+    with options.store() as store:
+        store.decide(session, chosen)
+    print(f"saved {action}: {decision}")
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.option("--audience", type=click.Choice(["participants", "facilitator"]), default="participants",
+              show_default=True, help="Participants never see private notes.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md", show_default=True)
+@click.option("--out", metavar="PATH", type=PATH_TEXT, help="A file, or a folder (default: ./exports/).")
+@pass_options
+def export(options: Options, session: int, audience: str, fmt: str, out: str | None) -> int:
+    """Write the summary: Markdown, HTML, JSON or CSV; prints the path written."""
     from workshop.export import ExportError, resolve_out
+    from workshop.paths import default_export_dir
     from workshop.report import export_workshop
 
-    with open_store(args) as store:
+    with options.reading_store() as store:
         try:
-            out = resolve_out(args.out or "", default_export_dir())
-            path = export_workshop(store, args.session, args.audience, args.fmt, out, default_export_dir())
+            target_path = resolve_out(out or "", default_export_dir())
+            path = export_workshop(store, session, audience, fmt, target_path, default_export_dir())
         except ExportError as exc:
             raise DataError(str(exc)) from None
-    print(path)
+    print(terminal(path))
     return 0
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+@cli.command()
+@click.argument("sessions", type=SESSION, nargs=-1, required=True, metavar="[OLD] NEW")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_options
+def compare(options: Options, sessions: tuple[int, ...], as_json: bool) -> int:
+    """Re-assessment: what changed since an earlier workshop (default: the latest earlier one)."""
     from dataclasses import asdict
 
-    from workshop.analysis import compare
+    from workshop.analysis import compare as compare_sessions
     from workshop.export import render_comparison
 
-    if len(args.sessions) > 2:
+    if len(sessions) > 2:
         raise UsageError("compare takes OLD NEW, or just NEW")
-    with open_store(args) as store:
-        after = store.load_session(args.sessions[-1])
-        if len(args.sessions) == 2:
-            before = store.load_session(args.sessions[0])
-        else:
-            before = store.earlier_session(after)
-            if before is None:
-                raise DataError(f"no earlier workshop on {after.organisation} / {after.initiative} to compare with")
-    comparison = compare(before, after)
-    if args.json:
+    with options.reading_store() as store:
+        after = store.load_session(sessions[-1])
+        before = store.load_session(sessions[0]) if len(sessions) == 2 else store.earlier_session(after)
+        if before is None:
+            raise DataError(f"no earlier workshop on {terminal(after.organisation)} / "
+                            f"{terminal(after.initiative)} to compare with")
+    comparison = compare_sessions(before, after)
+    if as_json:
         _print_json(asdict(comparison))
     else:
         titles = {s.id: s.title for s in (*before.bank.sets, *after.bank.sets)}
@@ -417,29 +486,39 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_archive(args: argparse.Namespace) -> int:
-    status = SessionStatus.ACTIVE if args.restore else SessionStatus.ARCHIVED
-    with open_store(args) as store:
-        store.set_status(args.session, status)
-    print(f"workshop {args.session} is {status.value}")
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.option("--restore", is_flag=True, help="Make an archived workshop active again.")
+@pass_options
+def archive(options: Options, session: int, restore: bool) -> int:
+    """Archive a workshop (or restore it)."""
+    from workshop.session import SessionStatus
+
+    status = SessionStatus.ACTIVE if restore else SessionStatus.ARCHIVED
+    with options.store() as store:
+        store.set_status(session, status)
+    print(f"workshop {session} is {status.value}")
     return 0
 
 
-def _validation_message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        message = err["msg"].removeprefix("Value error, ")
-        return f"{where}: {message}" if where else message
-    return str(exc)
+@cli.command()
+@click.argument("dest", type=PATH, metavar="DEST")
+@pass_options
+def backup(options: Options, dest: Path) -> int:
+    """Copy the whole database safely to DEST (a file or a folder), even while the app is open."""
+    with options.reading_store() as store:
+        written = store.backup(dest)
+    print(terminal(written))
+    return 0
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(options: Options) -> int:
     # Imported here so that scripted commands never pay for Textual's import.
+    from workshop.store import Store
     from workshop.tui.app import WorkshopApp
 
-    bank = load_bank(args)
-    store = open_store(args)
+    bank = options.bank()
+    store = Store.open_or_read_only(options.db_path())
     try:
         WorkshopApp(store=store, bank=bank).run()
     finally:
@@ -447,21 +526,36 @@ def run_app(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- one error route --------------------------------------------------------------------------
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    for arg in args:
+        if has_surrogates(arg):
+            return _fail(f"an argument is not valid UTF-8 text: '{terminal(arg, 40)}'", EXIT_USAGE)
     try:
-        return run(args)
+        result = cli.main(args=args, prog_name="workshop", standalone_mode=False)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx is not None else "workshop"
+        return _fail(f"{exc.format_message()} (see '{where} --help')", EXIT_USAGE)
+    except click.ClickException as exc:
+        return _fail(exc.format_message(), EXIT_DATA)
+    except click.Abort:
+        return 130
     except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    except (StoreError, QuestionnaireError, DataError) as exc:
+    except DataProblem as exc:
         return _fail(str(exc), EXIT_DATA)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: still one line for the person at the keyboard, and a status of its own
+        return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it", EXIT_INTERNAL)
+    return result if isinstance(result, int) else 0
 
 
 def _fail(message: str, status: int) -> int:
-    print(f"workshop: error: {message}", file=sys.stderr)
+    print(f"workshop: error: {terminal(message)}", file=sys.stderr)
     return status

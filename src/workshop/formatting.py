@@ -1,15 +1,13 @@
-"""How numbers, decisions and vote spreads read, wherever they are shown: exports, the app and the CLI.
+"""How numbers, decisions and horizons read, wherever they are shown: exports, the app and the CLI.
 
 Standard library and the analysis only, so the app can use it without loading the exports
 (or markdown-it). One home for each wording: a screen and an export never phrase the same fact
-two ways.
+two ways. (A vote spread's wording lives with its rule: `workshop.analysis.spread_text`.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from workshop.analysis import ActionStatus, Divergence, RecommendedAction, percent_floor
+from workshop.analysis import ActionStatus, RecommendedAction, percent_floor
 from workshop.questionnaire import Horizon
 from workshop.session import ActionDecision, Decision
 
@@ -72,17 +70,3 @@ def decision_text(item: RecommendedAction | ActionDecision | None, *, reason: bo
     if done:
         parts.append("done")
     return " · ".join(parts)
-
-
-def spread_text(votes: Divergence | Iterable[int | None]) -> str:
-    """The votes without names: '1 at level 1, 2 at level 3, 1 don't know' (levels lowest first)."""
-    levels = [v.level for v in votes.votes] if isinstance(votes, Divergence) else list(votes)
-    counts: dict[int, int] = {}
-    for level in levels:
-        if level is not None:
-            counts[level] = counts.get(level, 0) + 1
-    parts = [f"{n} at level {level}" for level, n in sorted(counts.items())]
-    unknown = sum(1 for level in levels if level is None)
-    if unknown:
-        parts.append(f"{unknown} don't know")
-    return ", ".join(parts) or "no votes"

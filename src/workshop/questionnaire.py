@@ -8,6 +8,7 @@ be found, the question or action id and the field.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,11 +18,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from workshop.errors import DataProblem
+from workshop.text import terminal
+
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 LEVELS = (0, 1, 2, 3, 4)
+MAX_FILE_BYTES = 2_000_000  # the built-in sets are 30 kB each
 # The order a workshop walks the built-in sets in; other sets follow in file order.
 BUILTIN_ORDER = ("business", "technical", "organizational", "risk", "genai")
 # What a new workshop runs unless the facilitator chooses: the four sets every pilot needs.
@@ -51,7 +56,7 @@ class Horizon(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Action(_Model):
@@ -83,22 +88,26 @@ class Framework(StrEnum):
         }[self.value]
 
 
-# How many subcategories each NIST AI RMF 1.0 category has (GOVERN 1 has 1.1-1.7, ...).
+# How many subcategories each NIST AI RMF 1.0 category has (GOVERN 1 has 1.1-1.7, ...): 19 + 18 + 22 + 13
+# = 72, as in the Core tables of NIST AI 100-1 (January 2023).
 NIST_SUBCATEGORIES = {
     "GOVERN": (7, 3, 2, 3, 2, 2),
     "MAP": (6, 3, 5, 2, 2),
     "MEASURE": (3, 13, 3, 3),
     "MANAGE": (4, 4, 2, 3),
 }
-# ISO/IEC 42001:2023 Annex A: the controls in each clause (A.2 has A.2.2-A.2.4, A.6 has two groups).
+# ISO/IEC 42001:2023 Annex A: the controls in each clause (A.2 has A.2.2-A.2.4, A.6 has two groups), 38 in
+# all; each clause's A.n.1 (and A.6.1.1, A.6.2.1) is its objective, not a control.
 ISO_42001_CONTROLS = frozenset(
     [f"A.2.{n}" for n in range(2, 5)] + [f"A.3.{n}" for n in range(2, 4)] + [f"A.4.{n}" for n in range(2, 7)]
     + [f"A.5.{n}" for n in range(2, 6)] + [f"A.6.1.{n}" for n in range(2, 4)] + [f"A.6.2.{n}" for n in range(2, 9)]
     + [f"A.7.{n}" for n in range(2, 7)] + [f"A.8.{n}" for n in range(2, 6)] + [f"A.9.{n}" for n in range(2, 5)]
     + [f"A.10.{n}" for n in range(2, 5)]
 )
-EU_AI_ACT_ARTICLES = 113
-ML_TEST_SCORE_AREAS = ("Data", "Model", "Infra", "Monitor")  # seven tests each
+EU_AI_ACT_ARTICLES = 113  # Regulation (EU) 2024/1689 ends with Article 113, "Entry into force and application"
+# Breck et al., "The ML Test Score" (2017): tests for features and data, model development, ML infrastructure
+# and monitoring, seven each (28 in all).
+ML_TEST_SCORE_AREAS = ("Data", "Model", "Infra", "Monitor")
 
 _NIST_REF = re.compile(r"^(GOVERN|MAP|MEASURE|MANAGE) (\d)\.(\d{1,2})$")
 _EU_REF = re.compile(r"^Article (\d{1,3})(?:\(\d{1,2}\))?(?:\([a-z]\))?$")
@@ -257,13 +266,14 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        """One line, whatever a hostile file put in its ids: a newline cannot split a problem in two."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         parts = [where]
         if self.item:
-            parts.append(self.item)
+            parts.append(terminal(self.item, 100))
         if self.field:
             parts.append(self.field)
-        return ": ".join([*parts, self.message])
+        return terminal(": ".join([*parts, self.message]))
 
 
 @dataclass
@@ -273,7 +283,7 @@ class LoadResult:
     files: list[Path]
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(DataProblem):
     """Raised when question sets in play have problems; `problems` lists them all."""
 
     def __init__(self, problems: list[Problem]):
@@ -295,10 +305,10 @@ def toml_files(paths: Iterable[Path]) -> list[Path]:
     """Expand folders to the `*.toml` files inside them, sorted; keep files as given."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.toml")))
-        else:
-            found.append(path)
+        try:
+            found.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+        except OSError:
+            found.append(path)  # a folder that cannot be listed: reading it reports why
     return found
 
 
@@ -330,24 +340,53 @@ def load_paths(paths: Iterable[Path]) -> LoadResult:
     return LoadResult(bank, problems, files)
 
 
+def read_set_file(path: Path) -> str:
+    """A question set file's text. Only a regular file, at most MAX_FILE_BYTES, UTF-8 (BOM or not).
+
+    A FIFO would block for ever and a device or a link to /dev/zero would read until memory runs
+    out: they are refused before they are opened. Raises OSError or ValueError with a plain message.
+    """
+    st = path.stat()  # follows links: a link to /dev/zero is a device
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError("not a regular file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+
+
 def _load_one(path: Path) -> tuple[QuestionSet | None, list[Problem], str]:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_set_file(path)
+    except IsADirectoryError:
+        return None, [Problem(name, "cannot read folder")], ""
     except FileNotFoundError:
         return None, [Problem(name, "no such file")], ""
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, f"cannot read file: {exc.__class__.__name__}")], ""
+    except OSError as exc:
+        return None, [Problem(name, f"cannot read file: {exc.strerror or exc.__class__.__name__}")], ""
+    except ValueError as exc:
+        return None, [Problem(name, f"cannot read file: {exc}")], ""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         message = str(getattr(exc, "msg", exc)).split(" (at line")[0]
         return None, [Problem(name, f"not valid TOML: {message}", line=line)], text
+    except RecursionError:
+        return None, [Problem(name, "not valid TOML: nested too deeply")], text
     try:
         return QuestionSet.model_validate(raw), [], text
     except ValidationError as exc:
         return None, [_schema_problem(name, text, raw, err) for err in exc.errors()], text
+    except RecursionError:
+        return None, [Problem(name, "nested too deeply to be a question set")], text
 
 
 def _line_from_message(message: str) -> int | None:

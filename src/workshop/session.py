@@ -7,18 +7,46 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from workshop.parsing import check_date, parse_level, parse_participant
 from workshop.questionnaire import MAX_LEVEL, QuestionBank
+from workshop.text import clean, normalise_name, skeleton
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Level = Annotated[int, Field(ge=0, le=MAX_LEVEL)]
-
+MAX_NAME = 200
 # Notes and evidence are free text typed live; cap them so a stray paste of a
 # whole document cannot bloat the store or the exports.
 MAX_TEXT = 20_000
+MAX_DECISION_NOTE = 2_000
+
+
+def _as_name(value: Any) -> Any:
+    return normalise_name(value) if isinstance(value, str) else value
+
+
+def _as_text(value: Any) -> Any:
+    return clean(value) if isinstance(value, str) else value
+
+
+# A name (person, organisation, role, owner) is stored normalised: NFKC, one line, no control or
+# invisible characters, so what is typed, stored, compared and shown is the same string.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), BeforeValidator(_as_name)]
+OptionalName = Annotated[str, StringConstraints(max_length=MAX_NAME), BeforeValidator(_as_name)]
+# Free text keeps its line breaks but loses control characters (an escape sequence is never data).
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), BeforeValidator(_as_text)]
+Level = Annotated[int, Field(ge=0, le=MAX_LEVEL)]
+Date = Annotated[dt.date, AfterValidator(check_date)]
 
 
 class AnswerStatus(StrEnum):
@@ -44,19 +72,19 @@ class Decision(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Participant(_Model):
     id: int | None = None
     name: Name
-    role: str = ""
+    role: OptionalName = ""
 
     @classmethod
     def parse(cls, spec: str) -> Participant:
         """'Name:role' as typed on the command line; the role is optional."""
-        name, _, role = spec.partition(":")
-        return cls(name=name, role=role.strip())
+        name, role = parse_participant(spec)
+        return cls(name=name, role=role)
 
 
 class Answer(_Model):
@@ -100,13 +128,13 @@ class AnswerChange(_Model):
 
     status: AnswerStatus | None = None
     level: Level | None = None
-    reason: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
-    evidence: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
+    reason: Text | None = None
+    evidence: Text | None = None
     confidence: Confidence | None = None
-    note: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
-    private_note: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
+    note: Text | None = None
+    private_note: Text | None = None
     flagged: bool | None = None
-    answered_by: str | None = None
+    answered_by: OptionalName | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> AnswerChange:
@@ -122,14 +150,8 @@ class AnswerChange(_Model):
     def from_level_text(cls, text: str, reason: str | None = None, **fields) -> AnswerChange:
         """'0'-'4', 'unknown' or 'na' as typed by a facilitator; None fields are left unset."""
         given = {k: v for k, v in {"reason": reason, **fields}.items() if v is not None}
-        value = text.strip().lower()
-        if value in {"u", "unknown", "?"}:
-            return cls(status=AnswerStatus.UNKNOWN, **given)
-        if value in {"na", "n/a", "x"}:
-            return cls(status=AnswerStatus.NOT_APPLICABLE, **given)
-        if value.isdigit() and int(value) <= MAX_LEVEL:
-            return cls(status=AnswerStatus.LEVEL, level=int(value), **given)
-        raise ValueError(f"level must be 0-4, 'unknown' or 'na', not '{text}'")
+        status, level = parse_level(text)
+        return cls(status=AnswerStatus(status), level=level, **given)
 
     def apply(self, answer: Answer) -> Answer:
         changes = self.model_dump(exclude_unset=True)
@@ -178,9 +200,9 @@ class VoteRound(_Model):
 class ActionDecision(_Model):
     action_id: str
     decision: Decision
-    owner_name: str = ""
-    due_date: dt.date | None = None
-    note: str = ""  # for a rejection: why the room rejected it
+    owner_name: OptionalName = ""
+    due_date: Date | None = None
+    note: Annotated[str, StringConstraints(max_length=MAX_DECISION_NOTE), BeforeValidator(_as_text)] = ""
     decided_at: dt.datetime | None = None
 
 
@@ -207,10 +229,18 @@ class NewSession(_Model):
     organisation: Name
     initiative: Name
     facilitator: Name
-    date: dt.date = Field(default_factory=dt.date.today)
-    participants: tuple[Participant, ...] = ()
+    date: Date = Field(default_factory=dt.date.today)
+    participants: tuple[Participant, ...] = Field(default=(), max_length=100)
     sets: tuple[str, ...] = Field(min_length=1)
     time_boxes: dict[str, int] = Field(default_factory=dict)  # set id -> minutes
+
+    @field_validator("sets")
+    @classmethod
+    def _each_set_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for set_id in value:
+            if value.count(set_id) > 1:
+                raise ValueError(f"question set '{set_id}' is listed twice")
+        return value
 
     @field_validator("time_boxes")
     @classmethod
@@ -223,10 +253,23 @@ class NewSession(_Model):
     @field_validator("participants")
     @classmethod
     def _unique_names(cls, value: tuple[Participant, ...]) -> tuple[Participant, ...]:
-        names = [p.name.casefold() for p in value]
-        if len(names) != len(set(names)):
-            raise ValueError("participant names must be unique")
+        # Names that look the same ("Bo", "BO", "Bо" with a Cyrillic о) would split one person's
+        # votes in two, or let a phone claim somebody else's name.
+        seen: dict[str, str] = {}
+        for p in value:
+            key = skeleton(p.name)
+            if key in seen:
+                same = "is listed twice" if seen[key] == p.name else f"looks the same as '{seen[key]}'"
+                raise ValueError(f"participant '{p.name}' {same}")
+            seen[key] = p.name
         return value
+
+    @model_validator(mode="after")
+    def _time_boxes_for_chosen_sets(self) -> NewSession:
+        for set_id in self.time_boxes:
+            if set_id not in self.sets:
+                raise ValueError(f"a time box is given for '{set_id}', which is not one of the workshop's sets")
+        return self
 
 
 class SessionSummary(_Model):

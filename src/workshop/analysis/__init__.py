@@ -9,7 +9,13 @@ The rules are documented in README.md ("How a workshop is scored") and in each m
 from workshop.analysis.actions import GATE_FACTOR, action_numbers
 from workshop.analysis.analyse import analyse, verdict_of
 from workshop.analysis.compare import Change, Comparison, QuestionChange, SetChange, compare, compare_analyses
-from workshop.analysis.divergence import MISALIGNED_SPREAD, is_misaligned, misaligned_questions, spread_of
+from workshop.analysis.divergence import (
+    MISALIGNED_SPREAD,
+    is_misaligned,
+    misaligned_questions,
+    spread_of,
+    spread_text,
+)
 from workshop.analysis.models import (
     ActionStatus,
     Analysis,
@@ -54,5 +60,6 @@ __all__ = [
     "misaligned_questions",
     "percent_floor",
     "spread_of",
+    "spread_text",
     "verdict_of",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from workshop.analysis.models import Divergence, QuestionScore, VoteCast
-from workshop.session import Session
+from workshop.session import Session, Vote
 
 MISALIGNED_SPREAD = 2
 
@@ -25,6 +25,24 @@ def spread_of(levels: Mapping[int, int | None] | Iterable[int | None]) -> int:
     values = levels.values() if isinstance(levels, Mapping) else levels
     known = [level for level in values if level is not None]
     return max(known) - min(known) if known else 0
+
+
+def spread_text(votes: Divergence | Iterable[Vote | VoteCast | int | None]) -> str:
+    """The votes without names, levels lowest first: '1 at level 1, 2 at level 3, 1 don't know'.
+
+    The one wording of a spread: the CLI's reveal, the app and the participants' exports use it.
+    """
+    items = votes.votes if isinstance(votes, Divergence) else votes
+    levels = [v.level if isinstance(v, Vote | VoteCast) else v for v in items]
+    counts: dict[int, int] = {}
+    for level in levels:
+        if level is not None:
+            counts[level] = counts.get(level, 0) + 1
+    parts = [f"{n} at level {level}" for level, n in sorted(counts.items())]
+    unknown = sum(1 for level in levels if level is None)
+    if unknown:
+        parts.append(f"{unknown} don't know")
+    return ", ".join(parts) or "no votes"
 
 
 def is_misaligned(levels: Mapping[int, int | None] | Iterable[int | None]) -> bool:

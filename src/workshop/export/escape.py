@@ -42,9 +42,11 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _LINK_CLOSE = re.compile(r"\](?=[(\[:])")
 _ALWAYS = re.compile(r"([`|])")
 # What makes a line a block: an ATX heading, a quote, a bullet, a thematic break, a setext underline,
-# a tilde fence or an ordered list item ("1.0 beta" and "#3_final" are none of these).
+# a tilde fence or an ordered list item ("1.0 beta" and "#3_final" are none of these); and a run of
+# dashes or underscores, which after a list marker of ours would make a rule.
 _BLOCK_START = re.compile(
-    r"^(?:(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|([-*_])(?:\s*\2){2,}\s*$|=+\s*$|~{3,})|(\d{1,9})([.)])(?=\s|$))"
+    r"^(?:(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|([-*_])(?:\s*\2){2,}\s*$|=+\s*$|~{3,}|-{2,}|_{2,})"
+    r"|(\d{1,9})([.)])(?=\s|$))"
 )
 _HEADING_CLOSE = re.compile(r"(?<= )(#+)$")
 _ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")

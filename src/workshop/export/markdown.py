@@ -34,6 +34,7 @@ from workshop.analysis import (
     RecommendedAction,
     ScoreStatus,
     VerdictStatus,
+    spread_text,
 )
 from workshop.export.escape import cell, code_text, inline, paragraph
 from workshop.export.options import Audience
@@ -364,7 +365,7 @@ def targets_block(doc: Document) -> Block | None:
 
 
 def _result(q: QuestionScore, reason_limit: int | None) -> str:
-    gate = " · gate" if q.gate else ""
+    gate = (" · gate" if q.gate else "") + (" · verify" if q.low_confidence else "")
     if q.status is ScoreStatus.NOT_APPLICABLE:
         return "not applicable" + (f": {cell(q.reason, reason_limit)}" if q.reason.strip() else "")
     if q.status is ScoreStatus.UNASSESSED:
@@ -385,7 +386,8 @@ def answers_blocks(doc: Document) -> list[Block]:
     analysis = doc.analysis
     intro = (
         "Every question, set by set. Level 0-4 as the room scored it (? unknown, scored 0; – not assessed "
-        "yet, scored 0); the gap is how many levels are missing to the target."
+        "yet, scored 0); the gap is how many levels are missing to the target. *Verify*: the room was not "
+        "sure of its answer; check it before acting on it."
     )
     blocks = [Block("answers", f"## Answers\n\n{intro}"), Block("heatmap", "")]
     by_section: dict[str, list[QuestionScore]] = {}
@@ -414,14 +416,19 @@ def answers_blocks(doc: Document) -> list[Block]:
     return blocks
 
 
-def _recommendation_line(doc: Document, a: RecommendedAction) -> str:
+def _recommendation_line(doc: Document, a: RecommendedAction, previous: str | None = None) -> str:
+    """One line per action. A dependency is named by number and title, or as the one just above."""
     parts = [inline(a.owner_name, 200), f"effort {a.effort.value}"]
     if a.status is ActionStatus.ACCEPTED:
         due = a.decision.due_date if a.decision else None
         parts.append(f"accepted, due {doc.date(due)}" if due else "accepted")
     if a.depends_on:
-        parts.append("after " + "; ".join(doc.action_name(d) for d in a.depends_on))
-    return f"**{doc.action_name(a.action_id)}** — " + " · ".join(parts)
+        names = [
+            f"#{doc.action_titles[d][0]} just above" if d == previous and d in doc.action_titles else doc.action_name(d)
+            for d in a.depends_on
+        ]
+        parts.append("after " + "; ".join(names))
+    return f"**{doc.action_name(a.action_id)}** — " + ", ".join(parts)
 
 
 def recommendations_block(doc: Document) -> Block:
@@ -441,7 +448,14 @@ def recommendations_block(doc: Document) -> Block:
             "points won if its questions reach the level where it is no longer needed."
         )
     parts = [heading, intro]
-    render = (lambda a: _action_detail(doc, a)) if doc.facilitator else (lambda a: _recommendation_line(doc, a))
+    previous = {a.action_id: b.action_id for b, a in zip(analysis.actions, analysis.actions[1:], strict=False)
+                if a.horizon is b.horizon and a.provisional is b.provisional}
+    if doc.facilitator:
+        def render(a: RecommendedAction) -> str:
+            return _action_detail(doc, a)
+    else:
+        def render(a: RecommendedAction) -> str:
+            return _recommendation_line(doc, a, previous.get(a.action_id))
     for horizon, items in groups:
         parts += [f"### {fmt.horizon_text(horizon, capital=True)}", _numbered(items, render)]
     if provisional:
@@ -516,7 +530,7 @@ def misaligned_block(doc: Document) -> Block:
         votes = (
             ", ".join(f"{cell(v.name, 60)}: {'?' if v.level is None else v.level}" for v in d.votes)
             if doc.facilitator
-            else fmt.spread_text(d)
+            else spread_text(d)
         )
         rows.append([doc.prompt(d.prompt), votes, d.consensus, cell(d.reason, 300) if d.reason.strip() else ""])
     intro = (
@@ -742,8 +756,8 @@ def comparison_markdown(
 def render_comparison(comparison: Comparison, set_titles: dict[str, str] | None = None) -> str:
     """The re-assessment as a Markdown document of its own (`workshop compare`)."""
     title = (
-        f"# Re-assessment: workshop {comparison.before_session} ({comparison.before_date.isoformat()}) → "
-        f"workshop {comparison.after_session} ({comparison.after_date.isoformat()})"
+        f"# Re-assessment: {comparison.before_date.isoformat()} → {comparison.after_date.isoformat()} "
+        f"(workshop {comparison.before_session} → workshop {comparison.after_session})"
     )
     return comparison_markdown(comparison, title, set_titles) + "\n"
 
@@ -770,9 +784,10 @@ def document_blocks(doc: Document) -> list[Block]:
     ]
     if doc.facilitator:
         details.append(rejected_block(doc))
-    details += [misaligned_block(doc), verify_block(doc), notes_block(doc), people_block(doc)]
+    details += [misaligned_block(doc), notes_block(doc), people_block(doc)]
     if doc.facilitator:
         details += [
+            verify_block(doc),
             votes_block(doc),
             to_assess_block(doc),
             flags_block(doc),

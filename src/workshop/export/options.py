@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from workshop.errors import DataProblem
+
 
 class Audience(StrEnum):
     PARTICIPANTS = "participants"  # never sees private notes or flags
@@ -17,5 +19,5 @@ class Format(StrEnum):
     CSV = "csv"
 
 
-class ExportError(Exception):
+class ExportError(DataProblem):
     """An export could not be written; the message is one line, fit for the terminal."""

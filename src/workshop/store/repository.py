@@ -7,17 +7,24 @@ file waits its turn instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
+import inspect
 import json
+import os
 import secrets
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlite_utils import Database
 
+from workshop.errors import one_line_error
 from workshop.questionnaire import MAX_LEVEL, QuestionBank
 from workshop.session import (
     ActionDecision,
@@ -34,7 +41,17 @@ from workshop.session import (
     Vote,
     VoteRound,
 )
-from workshop.store.connection import BUSY_TIMEOUT_MS, StoreError, immediate, open_database
+from workshop.store.connection import (
+    FileIdentity,
+    ReadOnlyStore,
+    StoreError,
+    companions,
+    copy_database,
+    immediate,
+    open_database,
+    open_reader,
+)
+from workshop.text import skeleton, terminal
 
 # Answer columns whose changes are kept in the append-only history.
 TRACKED_FIELDS = (
@@ -58,19 +75,91 @@ class Draft:
     saved_at: dt.datetime
 
 
+def is_database_file(candidate: Path, database: Path) -> bool:
+    """True when `candidate` names the database, one of its companion files, or one of its backups.
+
+    Compared by the files themselves (device and inode) where they exist, else by resolved path:
+    `./w.db`, a symlink to it and `../here/w.db` are all the database.
+    """
+    candidate = Path(candidate).expanduser()
+    protected = [database, *companions(database)]
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        return False
+    for path in protected:
+        try:
+            if candidate.exists() and path.exists() and os.path.samefile(candidate, path):
+                return True
+        except OSError:
+            pass
+        if resolved == path.resolve():
+            return True
+    db = database.resolve()
+    return resolved.parent == db.parent and resolved.name.startswith(db.name + ".bak-")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
+def _reported(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the database: {exc}") from None
+        except ValidationError as exc:
+            raise StoreError(f"a stored workshop could not be read ({one_line_error(exc)})") from None
+
+    return wrapper
+
+
+def _one_error_kind(cls: type) -> type:
+    """Every public method raises StoreError for a database problem, reads as well as writes."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(member):
+            setattr(cls, name, _reported(member))
+    return cls
+
+
+@_one_error_kind
 class Store:
-    def __init__(self, db: Database, path: Path | None = None):
+    def __init__(self, db: Database, path: Path | None = None, *, read_only: str = ""):
         self.db = db
         self.path = path
+        # Why this store cannot write ('' when it can): a read-only file, folder or disk.
+        self.read_only = read_only
+        self._identity = FileIdentity.of(path) if path is not None and not read_only else None
         self._banks: dict[str, QuestionBank] = {}  # snapshots never change: safe to cache
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        """Open for reading and writing (creating the file if needed)."""
         return cls(open_database(Path(path)), Path(path))
+
+    @classmethod
+    def open_for_reading(cls, path: Path) -> Store:
+        """Open without ever writing: for reading commands, so they never wait for a writer.
+
+        A database that does not exist yet is created (if its folder can be written), so a first
+        `workshop list` still says there are no workshops.
+        """
+        path = Path(path)
+        if not path.exists():
+            return cls.open(path)
+        db, _ = open_reader(path)
+        return cls(db, path, read_only="opened for reading")
+
+    @classmethod
+    def open_or_read_only(cls, path: Path) -> Store:
+        """For the app: writable if the file can be written, else read-only with the reason."""
+        try:
+            return cls.open(path)
+        except ReadOnlyStore as exc:
+            db, _ = open_reader(Path(path))
+            return cls(db, Path(path), read_only=str(exc))
 
     def reader(self) -> Store:
         """A second, read-only connection, for a background thread; close it when done.
@@ -80,13 +169,47 @@ class Store:
         """
         if self.path is None:
             raise StoreError("an in-memory store has no second connection")
-        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                               check_same_thread=False)
-        reader = Store(Database(conn, execute_plugins=False), self.path)
+        try:
+            db, _ = open_reader(self.path)
+        except StoreError:
+            raise
+        reader = Store(db, self.path, read_only="a background reader")
         reader._banks = self._banks  # snapshots never change: the cache is safe to share
         return reader
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Database]:
+        if self.read_only:
+            raise ReadOnlyStore(f"not saved: the database is read-only ({self.read_only})")
+        with immediate(self.db, self._identity) as db:
+            yield db
+
+    def checkpoint(self) -> None:
+        """Move committed pages from the write-ahead log into the database file itself.
+
+        Then a copy of just `workshop.db` (a sync tool that drops the -wal) holds every answer.
+        Best effort: a reader still open elsewhere may keep part of the log, which is still safe.
+        """
+        if self.read_only:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the whole database at `target` (works while others write)."""
+        if self.path is None:
+            raise StoreError("an in-memory store cannot be backed up")
+        target = Path(target).expanduser()
+        if target.is_dir():
+            target = target / self.path.name
+        if is_database_file(target, self.path):
+            raise StoreError(f"{target} is the live database (or one of its files): choose another place")
+        if not target.parent.is_dir():
+            raise StoreError(f"no folder {target.parent} to write the backup into")
+        return copy_database(self.path, target)
+
     def close(self) -> None:
+        self.checkpoint()
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -105,7 +228,7 @@ class Store:
         content = chosen.model_dump_json()
         digest = hashlib.sha256(content.encode()).hexdigest()
         now = _now()
-        with immediate(self.db):
+        with self._writing():
             self.db.execute(
                 "INSERT OR IGNORE INTO snapshots (hash, content, created_at) VALUES (?, ?, ?)",
                 [digest, content, now],
@@ -220,12 +343,12 @@ class Store:
 
     def set_status(self, session_id: int, status: SessionStatus) -> None:
         self._session_row(session_id)
-        with immediate(self.db):
+        with self._writing():
             self.db["sessions"].update(session_id, {"status": status.value, "updated_at": _now()})
 
     def set_position(self, session_id: int, question_id: str) -> None:
         self._check_question(session_id, question_id)
-        with immediate(self.db):
+        with self._writing():
             self.db["sessions"].update(session_id, {"position": question_id})
 
     # --- answers, votes, decisions, targets -----------------------------------
@@ -233,7 +356,7 @@ class Store:
     def record_answer(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
         """Apply a change to one answer and commit it, with its history, before returning."""
         self._check_question(session_id, question_id)
-        with immediate(self.db):
+        with self._writing():
             return self._write_answer(session_id, question_id, change)
 
     def _write_answer(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
@@ -265,7 +388,7 @@ class Store:
     def open_round(self, session_id: int, question_id: str) -> VoteRound:
         """Start a new blind vote on a question. Earlier rounds on it are kept, whatever their state."""
         self._check_question(session_id, question_id)
-        with immediate(self.db):
+        with self._writing():
             round_id = self.db["vote_rounds"].insert(
                 {"session_id": session_id, "question_id": question_id, "state": RoundState.OPEN.value,
                  "opened_at": _now()}
@@ -280,7 +403,7 @@ class Store:
         participant_id = self._participant_id(session_id, participant)
         if level is not None and not 0 <= level <= MAX_LEVEL:
             raise StoreError(f"a vote is a level from 0 to {MAX_LEVEL}, not {level}")
-        with immediate(self.db):
+        with self._writing():
             current = self._latest_round_row(session_id, question_id)
             if current is None or current["state"] != RoundState.OPEN.value:
                 raise NotOpen(f"no vote is open on '{question_id}' (open one first)")
@@ -293,7 +416,7 @@ class Store:
     def reveal_round(self, session_id: int, question_id: str | None = None) -> VoteRound:
         """Show an open round's votes: the question's, or the round most recently opened in the workshop."""
         self._session_row(session_id)
-        with immediate(self.db):
+        with self._writing():
             if question_id is not None:
                 self._check_question(session_id, question_id)
                 row = self._latest_round_row(session_id, question_id)
@@ -311,7 +434,7 @@ class Store:
     def settle_round(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
         """Record the level the room agreed after a reveal and mark the round settled, in one commit."""
         self._check_question(session_id, question_id)
-        with immediate(self.db):
+        with self._writing():
             row = self._latest_round_row(session_id, question_id)
             if row is None or row["state"] == RoundState.OPEN.value:
                 raise NotOpen(f"no revealed vote on '{question_id}' to settle")
@@ -346,8 +469,8 @@ class Store:
 
     def decide(self, session_id: int, decision: ActionDecision) -> None:
         if decision.action_id not in self.bank(session_id).actions():
-            raise NotFound(f"session {session_id} has no action '{decision.action_id}'")
-        with immediate(self.db):
+            raise NotFound(f"workshop {session_id} has no action '{terminal(decision.action_id, 80)}'")
+        with self._writing():
             self.db["decisions"].upsert(
                 {
                     "session_id": session_id,
@@ -364,7 +487,7 @@ class Store:
     def set_target(self, session_id: int, question_id: str, target: int | None) -> None:
         """Raise or lower one question's target for this session; None restores the default."""
         self._check_question(session_id, question_id)
-        with immediate(self.db):
+        with self._writing():
             self.db["sessions"].update(session_id, {"updated_at": _now()})  # a target can move the verdict
             old = self._one("SELECT target FROM targets WHERE session_id = ? AND question_id = ?",
                             [session_id, question_id])
@@ -397,7 +520,7 @@ class Store:
     # --- drafts and clocks -----------------------------------------------------
 
     def save_draft(self, session_id: int, question_id: str, field: str, text: str) -> None:
-        with immediate(self.db):
+        with self._writing():
             self.db["drafts"].upsert(
                 {"session_id": session_id, "question_id": question_id, "field": field, "text": text,
                  "saved_at": _now()},
@@ -411,7 +534,7 @@ class Store:
         ]
 
     def discard_draft(self, session_id: int, question_id: str, field: str) -> None:
-        with immediate(self.db):
+        with self._writing():
             self.db.execute(
                 "DELETE FROM drafts WHERE session_id = ? AND question_id = ? AND field = ?",
                 [session_id, question_id, field],
@@ -420,7 +543,7 @@ class Store:
     def add_elapsed(self, session_id: int, set_id: str, seconds: int, running: bool = False) -> None:
         """Book seconds to a set's time box. `running`: its clock goes on from now (other windows count on)."""
         now = _now() if running else None
-        with immediate(self.db):
+        with self._writing():
             if running:
                 self.db.execute("UPDATE set_clocks SET running_since = NULL WHERE session_id = ? AND set_id != ?",
                                 [session_id, set_id])
@@ -456,7 +579,7 @@ class Store:
         row = self._one("SELECT token FROM phone_access WHERE session_id = ?", [session_id])
         if row:
             return row["token"]
-        with immediate(self.db):
+        with self._writing():
             self.db.execute(
                 "INSERT OR IGNORE INTO phone_access (session_id, token, created_at) VALUES (?, ?, ?)",
                 [session_id, secrets.token_urlsafe(24), _now()],
@@ -466,7 +589,7 @@ class Store:
     def claim_participant(self, session_id: int, participant: str | int, device: str) -> bool:
         """Bind a participant to one phone. True if this device holds the name now; False if another does."""
         participant_id = self._participant_id(session_id, participant)
-        with immediate(self.db):
+        with self._writing():
             self.db.execute(
                 "INSERT OR IGNORE INTO phone_claims (session_id, participant_id, device, claimed_at) VALUES (?, ?, ?, ?)",
                 [session_id, participant_id, device, _now()],
@@ -478,7 +601,7 @@ class Store:
     def release_participant(self, session_id: int, participant: str | int) -> None:
         """Free a participant's name so another phone can take it."""
         participant_id = self._participant_id(session_id, participant)
-        with immediate(self.db):
+        with self._writing():
             self.db.execute("DELETE FROM phone_claims WHERE session_id = ? AND participant_id = ?",
                             [session_id, participant_id])
 
@@ -488,14 +611,14 @@ class Store:
 
     def set_vote_server(self, session_id: int, url: str, pid: int) -> None:
         """Record the phone-vote server's address, so every window can show the join link."""
-        with immediate(self.db):
+        with self._writing():
             self.db["vote_servers"].upsert(
                 {"session_id": session_id, "url": url, "pid": pid, "started_at": _now()}, pk="session_id"
             )
 
     def clear_vote_server(self, session_id: int, pid: int | None = None) -> None:
         """Forget the server (only if it is still the one with `pid`, when given)."""
-        with immediate(self.db):
+        with self._writing():
             if pid is None:
                 self.db.execute("DELETE FROM vote_servers WHERE session_id = ?", [session_id])
             else:
@@ -525,13 +648,16 @@ class Store:
 
     def _check_question(self, session_id: int, question_id: str) -> None:
         if self.bank(session_id).question(question_id) is None:
-            raise NotFound(f"workshop {session_id} has no question '{question_id}' (see 'workshop questions')")
+            raise NotFound(
+                f"workshop {session_id} has no question '{terminal(question_id, 80)}' (see 'workshop questions')"
+            )
 
     def _participant_id(self, session_id: int, participant: str | int) -> int:
+        wanted = skeleton(str(participant))
         for p in self.db["participants"].rows_where("session_id = ?", [session_id]):
-            if str(p["id"]) == str(participant) or p["name"].casefold() == str(participant).strip().casefold():
+            if str(p["id"]) == str(participant) or skeleton(p["name"]) == wanted:
                 return p["id"]
-        raise NotFound(f"workshop {session_id} has no participant '{participant}'")
+        raise NotFound(f"workshop {session_id} has no participant '{terminal(participant, 60)}'")
 
     def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
         cursor = self.db.execute(sql, params)
