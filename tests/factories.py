@@ -377,3 +377,60 @@ def builtin_workshop(answered: int | None = None, participants: int = 6, session
         "target_changes": (TargetChange(question_id=changed, old_target=None, new_target=2,
                                         changed_at=dt.datetime(2026, 11, 20, 10, 40, tzinfo=dt.UTC)),),
     })
+
+
+# --- text typed by a hostile or careless hand -------------------------------------------
+
+HOSTILE = (
+    "a | b || c \\| d\n"
+    "# Heading\n- item\n> quote\n1. one\n===\n---\n    indented code\n"
+    "```\nfenced\n```\n"
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> <b>bold</b> <!-- c -->\n"
+    "[x](javascript:alert(1)) ![i](javascript:alert(2)) <javascript:alert(3)> [ref]: javascript:alert(4)\n"
+    "`tick` ``double`` **star** _under_ ~~strike~~ &lt;script&gt; &#60;img&#62; trailing\\"
+)
+PASTE = (HOSTILE + "\n") * (50_000 // len(HOSTILE) + 1)  # more than 50 kB
+SHORT = "<img src=x onerror=alert(1)> | `x` [y](javascript:z)"  # fits a participant's name
+HOSTILE_PRIVATE = "PRIVATE-MARKER-91c"
+
+
+def build(text: str, paste: str, short: str):
+    """The same session, with `text`, `paste` and `short` wherever people type."""
+    bank = QuestionBank(
+        sets=(
+            QuestionSet(
+                id="alpha",
+                title="Alpha " + short,
+                version="1",
+                sections=(
+                    Section(
+                        id="alpha.one",
+                        title=text,
+                        questions=(
+                            question("a.gate", weight=3, target=3, gate=True,
+                                     actions=(action("a.gate.fix", owner=short),)).model_copy(
+                                update={"prompt": text}
+                            ),
+                            question("a.two", weight=2, target=4, actions=(action("a.two.act", below=4),)),
+                            question("a.na", weight=1, target=2, actions=(action("a.na.act"),)),
+                        ),
+                    ),
+                ),
+            ),
+        )
+    )
+    return make_session(
+        bank=bank,
+        organisation=text,
+        initiative=text,
+        facilitator=short,
+        participants=(Participant(id=1, name=short, role=short), *PARTICIPANTS[1:]),
+        answers={
+            "a.gate": answer("a.gate", 1, note=paste, evidence=text, reason=text, private_note=HOSTILE_PRIVATE + paste,
+                             confidence=Confidence.LOW, flagged=True, answered_by=short),
+            "a.two": answer("a.two", 1, note=text, evidence=paste, reason=paste),
+            "a.na": answer("a.na", "na", reason=paste),
+        },
+        votes={"a.gate": {1: 0, 2: 3}, "a.two": {1: 1, 2: 4}},
+        decisions={"a.gate.fix": accepted("a.gate.fix", short).model_copy(update={"note": paste})},
+    )

@@ -18,75 +18,21 @@ from markdown_it import MarkdownIt
 from workshop.analysis import analyse
 from workshop.export import render_csv, render_html, render_json, render_markdown
 from workshop.export.escape import CELL_LIMIT, one_line, truncate
-from workshop.questionnaire import QuestionBank, QuestionSet, Section
-from workshop.session import Confidence, Participant
 
 from factories import (
-    PARTICIPANTS,
-    accepted,
-    action,
+    HOSTILE,
+    HOSTILE_PRIVATE,
+    PASTE,
+    SHORT,
     answer,
     block_structure,
-    make_session,
+    build,
     parse_tables,
-    question,
     source_cell_counts,
 )
 
-HOSTILE = (
-    "a | b || c \\| d\n"
-    "# Heading\n- item\n> quote\n1. one\n===\n---\n    indented code\n"
-    "```\nfenced\n```\n"
-    "<script>alert(1)</script> <img src=x onerror=alert(1)> <b>bold</b> <!-- c -->\n"
-    "[x](javascript:alert(1)) ![i](javascript:alert(2)) <javascript:alert(3)> [ref]: javascript:alert(4)\n"
-    "`tick` ``double`` **star** _under_ ~~strike~~ &lt;script&gt; &#60;img&#62; trailing\\"
-)
-PASTE = (HOSTILE + "\n") * (50_000 // len(HOSTILE) + 1)  # more than 50 kB
-SHORT = "<img src=x onerror=alert(1)> | `x` [y](javascript:z)"  # fits a participant's name
-PRIVATE = "PRIVATE-MARKER-91c"
+PRIVATE = HOSTILE_PRIVATE
 FORBIDDEN = ("<script", "<img", 'href="javascript', "<a ", "<b>", "<!--")
-
-
-def build(text: str, paste: str, short: str):
-    """The same session, with `text`, `paste` and `short` wherever people type."""
-    bank = QuestionBank(
-        sets=(
-            QuestionSet(
-                id="alpha",
-                title="Alpha " + short,
-                version="1",
-                sections=(
-                    Section(
-                        id="alpha.one",
-                        title=text,
-                        questions=(
-                            question("a.gate", weight=3, target=3, gate=True,
-                                     actions=(action("a.gate.fix", owner=short),)).model_copy(
-                                update={"prompt": text}
-                            ),
-                            question("a.two", weight=2, target=4, actions=(action("a.two.act", below=4),)),
-                            question("a.na", weight=1, target=2, actions=(action("a.na.act"),)),
-                        ),
-                    ),
-                ),
-            ),
-        )
-    )
-    return make_session(
-        bank=bank,
-        organisation=text,
-        initiative=text,
-        facilitator=short,
-        participants=(Participant(id=1, name=short, role=short), *PARTICIPANTS[1:]),
-        answers={
-            "a.gate": answer("a.gate", 1, note=paste, evidence=text, reason=text, private_note=PRIVATE + paste,
-                             confidence=Confidence.LOW, flagged=True, answered_by=short),
-            "a.two": answer("a.two", 1, note=text, evidence=paste, reason=paste),
-            "a.na": answer("a.na", "na", reason=paste),
-        },
-        votes={"a.gate": {1: 0, 2: 3}, "a.two": {1: 1, 2: 4}},
-        decisions={"a.gate.fix": accepted("a.gate.fix", short).model_copy(update={"note": paste})},
-    )
 
 
 @pytest.fixture(scope="module")

@@ -139,3 +139,23 @@ def test_the_participants_summary_fits_one_printed_page(browser, kwargs):
     page = render_html(session, analyse(session))
     summary_only = page.split("</article>", 1)[0] + "</article></main></body></html>"
     assert print_pdf(browser, summary_only) == 1
+
+
+def test_tables_render_as_markdown_it_renders_them(finished):
+    """The HTML export writes tables itself (fast on 5,000-question banks); the result must be markdown-it's."""
+    from workshop.export.html import render_block, renderer
+    from workshop.export.markdown import markdown_blocks
+
+    from factories import HOSTILE, PASTE, SHORT, build
+
+    md = renderer()
+    session, analysis = finished
+    hostile = build(HOSTILE, PASTE, SHORT)
+    checked = 0
+    for s, a in ((session, analysis), (hostile, analyse(hostile))):
+        for audience in ("participants", "facilitator"):
+            for block in markdown_blocks(s, a, audience, html=True):
+                if block.markdown:
+                    assert render_block(md, block.markdown) == md.render(block.markdown), block.name
+                    checked += "<table>" in md.render(block.markdown)
+    assert checked > 20
