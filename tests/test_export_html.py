@@ -159,3 +159,25 @@ def test_tables_render_as_markdown_it_renders_them(finished):
                     assert render_block(md, block.markdown) == md.render(block.markdown), block.name
                     checked += "<table>" in md.render(block.markdown)
     assert checked > 20
+
+
+def test_no_printed_page_ends_with_a_heading(browser, finished, tmp_path):
+    """Headings stay with what follows them (pdftotext reads the printed pages back)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is missing (apt-get install poppler-utils)")
+    session, analysis = finished
+    for audience in ("participants", "facilitator"):
+        page_html = render_html(session, analysis, audience)
+        headings = {html.unescape(re.sub(r"<[^>]+>", "", h)).strip()
+                    for h in re.findall(r"<h[2-4]>(.*?)</h[2-4]>", page_html)}
+        pdf = tmp_path / f"{audience}.pdf"
+        print_pdf(browser, page_html, pdf)
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        for number, page in enumerate(text.split("\f")[:-1], start=1):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            assert lines and lines[-1] not in headings, f"{audience} page {number} ends with '{lines[-1]}'"
+            assert not (len(lines) > 1 and lines[-2] in headings), f"{audience} page {number}: '{lines[-2]}'"

@@ -26,6 +26,7 @@ from workshop.export.options import Audience
 from workshop.session import HistoryEntry, Session
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
+KEEP_LINES = 16  # sections of at most this many Markdown lines never break across printed pages
 
 STYLE = """
 :root { color-scheme: light; }
@@ -77,8 +78,9 @@ figcaption { font-size: .8rem; color: #57606a; }
   .summary-page h3 { margin-top: .5rem; }
   .summary-page p, .summary-page ul { margin: .25rem 0; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+  h2 + p, h3 + p, h4 + p { break-after: avoid; page-break-after: avoid; }  /* an intro stays with its table */
   thead { display: table-header-group; }
-  tr, figure, li, pre { break-inside: avoid; page-break-inside: avoid; }
+  tr, figure, li, pre, .keep { break-inside: avoid; page-break-inside: avoid; }
   p { orphans: 3; widows: 3; }
   a { color: #000; text-decoration: none; }
   pre, code, th { background: none; }
@@ -347,7 +349,9 @@ def render_html(
             rendered = f"{heading}</h3>{pending_chart}{rest}"
             pending_chart = ""
         kind = _ident(block.name.split("-")[0])
-        current.append(f'<section class="block block-{kind} block-{_ident(block.name)}">{rendered}</section>')
+        # A short section (a heading, a sentence, a small table) is printed whole on one page.
+        keep = " keep" if block.markdown.count("\n") <= KEEP_LINES else ""
+        current.append(f'<section class="block block-{kind} block-{_ident(block.name)}{keep}">{rendered}</section>')
     title = html.escape(f"Readiness workshop: {one_line(session.initiative)} ({one_line(session.organisation)})")
     return (
         "<!DOCTYPE html>\n"
