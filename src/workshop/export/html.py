@@ -193,7 +193,7 @@ def _bars(rows: Sequence[tuple[str, float | None, float | None, bool]], ident: s
         parts.append(f'<text x="{x:.1f}" y="{top - 8}" text-anchor="middle" font-size="10">{tick}</text>')
     for i, (label, value, target, total) in enumerate(rows):
         y = top + i * row_h
-        text = html.escape(_short(label, 26))
+        text = html.escape(_short(label, label_w // 7))
         weight = ' font-weight="bold"' if total else ""
         parts.append(f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end"{weight}>{text}</text>')
         if value is None:
@@ -242,7 +242,7 @@ def set_chart(analysis: Analysis, set_id: str) -> str:
         target = 100 * sum(q.weight * q.target for q in applicable) / sum(4 * q.weight for q in applicable) \
             if applicable else None
         rows.append((section.title, section.score, target, False))
-    svg = _bars(rows, f"chart-{_ident(set_id)}", f"{s.title}: score per section, 0 to 100", label_w=230)
+    svg = _bars(rows, f"chart-{_ident(set_id)}", f"{s.title}: score per section, 0 to 100", label_w=270)
     return f'<figure class="chart set-chart">{svg}</figure>'
 
 
