@@ -299,3 +299,138 @@ def block_structure(markdown: str, preset: str = "commonmark") -> list[str]:
     if preset == "commonmark":
         md.enable("table")
     return [f"{t.type}:{t.tag}" for t in md.parse(markdown) if t.type != "inline"]
+
+
+# --- a realistic workshop on the built-in sets ----------------------------------------
+
+ROOM = (
+    ("Priya Shah", "Claims operations lead"), ("Tom Berger", "Data engineering"), ("Lena Fischer", "Compliance"),
+    ("Marcus Okafor", "Business sponsor"), ("Ines Duarte", "IT operations"), ("Sam Whitfield", "Security"),
+    ("Ana Kovač", "Customer service"), ("Ravi Menon", "Finance"), ("Julia Brandt", "Legal"),
+    ("Owen Price", "Product owner"), ("Mei Lin", "Data science"), ("Karl Weber", "Enterprise architecture"),
+    ("Fatima Zahra", "Change management"), ("Noah Evans", "Claims handler"), ("Hana Sato", "Risk"),
+)
+NOTES = (
+    "A&E target <4h; costs ~£30k * 2 sites, see file #3_final (v2).",
+    "Sponsor agreed in the steering group; minutes to follow.",
+    "Data team says the nightly extract still breaks about once a week.",
+    "Nobody could say who would be paged at night.",
+)
+
+
+def builtin_workshop(answered: int | None = None, participants: int = 6, session_id: int = 1) -> Session:
+    """The four default built-in sets, answered as a real room would: a spread of levels, a few unknown
+    and not-applicable answers, notes, blind votes on some questions and decisions on some actions.
+    `answered`: only the first n questions are answered (a workshop stopped part-way)."""
+    from workshop.questionnaire import DEFAULT_SETS, builtin_dir, load_paths
+    from workshop.session import TargetChange
+
+    bank = load_paths([builtin_dir()]).bank.subset(DEFAULT_SETS)
+    questions = bank.questions()
+    answered = len(questions) if answered is None else answered
+    pattern = (0, 1, 2, 1, 0, 3, 1, 2, 0, 1, 4, 1)
+    answers: dict[str, Answer] = {}
+    for i, q in enumerate(questions[:answered]):
+        fields: dict[str, Any] = {}
+        if i % 9 == 4:
+            fields["note"] = NOTES[i % len(NOTES)]
+        if i % 13 == 5:
+            fields["evidence"] = "Runbook v3, signed off 2026-10-02."
+        if i % 11 == 7:
+            fields["private_note"] = "Ops lead was defensive here; raise it one-to-one."
+        if i % 10 == 6:
+            fields["confidence"] = Confidence.LOW
+        if i == 17:
+            answers[q.id] = answer(q.id, "unknown", **fields)
+        elif i == 29:
+            answers[q.id] = answer(q.id, "na", reason="The pilot makes no decision about individuals.", **fields)
+        else:
+            answers[q.id] = answer(q.id, pattern[i % len(pattern)], **fields)
+    room = tuple(Participant(id=n, name=name, role=role) for n, (name, role) in enumerate(ROOM[:participants], 1))
+    rounds = []
+    for n, q in enumerate(q for i, q in enumerate(questions[:answered]) if i % 8 == 3):
+        levels = {p.id: (n + p.id * (1 + n % 2)) % 5 for p in room}
+        if n % 3 == 0:
+            levels[room[-1].id] = None  # "don't know"
+        rounds.append(revealed_round(n + 1, q.id, levels, RoundState.SETTLED))
+    session = Session(
+        id=session_id, organisation="Northwind Insurance", initiative="Claims triage assistant",
+        facilitator="Dana Reyes", date=dt.date(2026, 11, 20), status=SessionStatus.ACTIVE,
+        sets=tuple(bank.set_ids()), bank=bank, participants=room, answers=answers, rounds=tuple(rounds),
+    )
+    from workshop.analysis import analyse
+
+    plan = analyse(session).actions
+    decisions: dict[str, ActionDecision] = {}
+    for n, a in enumerate(plan[:12]):
+        if n % 4 == 3:
+            decisions[a.action_id] = ActionDecision(
+                action_id=a.action_id, decision=Decision.REJECTED, note="Covered by the group-wide programme.")
+        else:
+            decisions[a.action_id] = ActionDecision(
+                action_id=a.action_id, decision=Decision.ACCEPTED, owner_name=room[n % len(room)].name if n % 5 else "",
+                due_date=dt.date(2026, 12, 1) + dt.timedelta(days=7 * n))
+    changed = questions[2].id
+    return session.model_copy(update={
+        "decisions": decisions,
+        "targets": {changed: 2},
+        "target_changes": (TargetChange(question_id=changed, old_target=None, new_target=2,
+                                        changed_at=dt.datetime(2026, 11, 20, 10, 40, tzinfo=dt.UTC)),),
+    })
+
+
+# --- text typed by a hostile or careless hand -------------------------------------------
+
+HOSTILE = (
+    "a | b || c \\| d\n"
+    "# Heading\n- item\n> quote\n1. one\n===\n---\n    indented code\n"
+    "```\nfenced\n```\n"
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> <b>bold</b> <!-- c -->\n"
+    "[x](javascript:alert(1)) ![i](javascript:alert(2)) <javascript:alert(3)> [ref]: javascript:alert(4)\n"
+    "`tick` ``double`` **star** _under_ ~~strike~~ &lt;script&gt; &#60;img&#62; trailing\\"
+)
+PASTE = (HOSTILE + "\n") * (50_000 // len(HOSTILE) + 1)  # more than 50 kB
+SHORT = "<img src=x onerror=alert(1)> | `x` [y](javascript:z)"  # fits a participant's name
+HOSTILE_PRIVATE = "PRIVATE-MARKER-91c"
+
+
+def build(text: str, paste: str, short: str):
+    """The same session, with `text`, `paste` and `short` wherever people type."""
+    bank = QuestionBank(
+        sets=(
+            QuestionSet(
+                id="alpha",
+                title="Alpha " + short,
+                version="1",
+                sections=(
+                    Section(
+                        id="alpha.one",
+                        title=text,
+                        questions=(
+                            question("a.gate", weight=3, target=3, gate=True,
+                                     actions=(action("a.gate.fix", owner=short),)).model_copy(
+                                update={"prompt": text}
+                            ),
+                            question("a.two", weight=2, target=4, actions=(action("a.two.act", below=4),)),
+                            question("a.na", weight=1, target=2, actions=(action("a.na.act"),)),
+                        ),
+                    ),
+                ),
+            ),
+        )
+    )
+    return make_session(
+        bank=bank,
+        organisation=text,
+        initiative=text,
+        facilitator=short,
+        participants=(Participant(id=1, name=short, role=short), *PARTICIPANTS[1:]),
+        answers={
+            "a.gate": answer("a.gate", 1, note=paste, evidence=text, reason=text, private_note=HOSTILE_PRIVATE + paste,
+                             confidence=Confidence.LOW, flagged=True, answered_by=short),
+            "a.two": answer("a.two", 1, note=text, evidence=paste, reason=paste),
+            "a.na": answer("a.na", "na", reason=paste),
+        },
+        votes={"a.gate": {1: 0, 2: 3}, "a.two": {1: 1, 2: 4}},
+        decisions={"a.gate.fix": accepted("a.gate.fix", short).model_copy(update={"note": paste})},
+    )

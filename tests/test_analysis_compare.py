@@ -84,3 +84,15 @@ def test_questions_only_in_one_session():
     assert result.only_before == ("b.tool", "b.risk")
     assert result.only_after == ()
     assert [s.set_id for s in result.sets] == ["alpha"]
+
+
+def test_comparison_as_json_data():
+    import json
+
+    before = make_session({"a.gate": 1, "a.two": 2}, session_id=1, date=dt.date(2026, 5, 1))
+    after = make_session({"a.gate": 3, "a.two": 1}, session_id=2)
+    data = compare(before, after).as_dict()
+    assert json.loads(json.dumps(data)) == data  # plain JSON types only
+    assert (data["before_session"], data["before_date"], data["after_date"]) == (1, "2026-05-01", "2026-11-22")
+    gate = next(q for q in data["questions"] if q["question_id"] == "a.gate")
+    assert (gate["change"], gate["before_status"], gate["progress"]) == ("improved", "assessed", 1.0)

@@ -1,6 +1,6 @@
 """Divergence of votes and low-confidence answers."""
 
-from workshop.analysis import analyse
+from workshop.analysis import analyse, misaligned_questions
 from workshop.session import Confidence, RoundState
 
 from factories import PARTICIPANTS, answer, make_session, revealed_round
@@ -61,3 +61,20 @@ def test_misaligned_questions_uses_the_same_rule_as_the_divergences():
 
     session = make_session(votes={"a.gate": {1: 0, 2: 3, 3: 1}, "b.tool": {1: 2, 2: 3}})
     assert misaligned_questions(session) == {d.question_id for d in analyse(session).misaligned} == {"a.gate"}
+
+
+def test_dont_know_votes_are_shown_but_left_out_of_the_spread():
+    session = make_session({"a.two": 2}, votes={"a.two": {1: 1, 2: None, 3: 2}, "b.tool": {1: None, 2: None}})
+    two, tool = analyse(session).divergences
+    assert [(v.name, v.level) for v in two.votes] == [("Ann", 1), ("Bob", None), ("Cy", 2)]
+    assert (two.spread, two.misaligned, two.counts, two.dont_know) == (1, False, {1: 1, 2: 1}, 1)
+    assert (tool.spread, tool.counts, tool.dont_know) == (0, {}, 2)
+    assert misaligned_questions(session) == set()
+
+
+def test_spread_helpers_are_part_of_the_analysis_api():
+    from workshop.analysis import is_misaligned, spread_of
+
+    assert spread_of({1: 0, 2: None, 3: 3}) == 3
+    assert spread_of([None, None]) == 0
+    assert is_misaligned([4, None, 2]) and not is_misaligned({1: 2, 2: 3})

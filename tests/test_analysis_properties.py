@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop.analysis import analyse
+from workshop.analysis import ActionStatus, ScoreStatus, analyse
+from workshop.analysis.scores import readiness_index
 from workshop.questionnaire import Action, Effort, Horizon, QuestionBank, QuestionSet, Section
-from workshop.session import Confidence
+from workshop.session import ActionDecision, Confidence, Decision
 
 from factories import answer, make_session, question, small_bank
 
@@ -118,9 +120,63 @@ def test_dependencies_always_come_first(session):
         for dep in definitions[a.action_id][1].depends_on:
             if dep in position and dep != a.action_id:
                 assert position[dep] < position[a.action_id], f"{dep} must come before {a.action_id}"
-    horizons = [list(Horizon).index(a.horizon) for a in analysis.actions]
-    assert horizons == sorted(horizons), "the plan is grouped by horizon"
+    groups = [(a.provisional, list(Horizon).index(a.horizon)) for a in analysis.actions]
+    assert groups == sorted(groups), "assessed gaps first, then provisional actions, each grouped by horizon"
     assert [a.rank for a in analysis.actions] == list(range(1, len(analysis.actions) + 1))
+
+
+@SETTINGS
+@given(session=ANY_SESSION)
+def test_unassessed_questions_never_outrank_assessed_gaps(session):
+    analysis = analyse(session)
+    seen_provisional = False
+    for a in analysis.actions:
+        only_unassessed = all(t.status is ScoreStatus.UNASSESSED for t in a.triggers)
+        if a.provisional:
+            assert only_unassessed
+            seen_provisional = True
+        elif only_unassessed:
+            assert a.needed_by, "a provisional action ranks with assessed gaps only when one of them needs it"
+        else:
+            assert not seen_provisional, f"{a.action_id} (an assessed gap) after a provisional action"
+
+
+@SETTINGS
+@given(session=ANY_SESSION)
+def test_the_gain_is_the_index_with_the_questions_raised(session):
+    analysis = analyse(session)
+    for a in (*analysis.actions, *analysis.rejected):
+        raised = {t.question_id: min(t.threshold, t.target) for t in a.triggers}
+        expected = readiness_index(session.bank, analysis.questions, raised) - analysis.readiness_index
+        assert a.gain == pytest.approx(max(0.0, expected), abs=1e-9)
+
+
+@SETTINGS
+@given(session=ANY_SESSION, data=st.data())
+def test_decisions_never_make_an_action_vanish(session, data):
+    bank_actions = list(session.bank.actions())
+    chosen = data.draw(st.lists(st.sampled_from(bank_actions), unique=True, max_size=len(bank_actions)))
+    decisions = {
+        aid: ActionDecision(action_id=aid, decision=data.draw(st.sampled_from(list(Decision))), owner_name="Jo")
+        for aid in chosen
+    }
+    undecided = analyse(session)
+    analysis = analyse(session.model_copy(update={"decisions": decisions}))
+    plan = {a.action_id: a for a in analysis.actions}
+    rejected = {a.action_id for a in analysis.rejected}
+    met = {a.action_id for a in analysis.met}
+    for aid, decision in decisions.items():
+        if decision.decision is Decision.ACCEPTED:
+            assert (aid in plan and plan[aid].status is ActionStatus.ACCEPTED) or aid in met
+        else:
+            assert aid not in plan and aid not in met
+    recommended = {a.action_id for a in undecided.actions}
+    assert recommended == (set(plan) | rejected), "a decision moves an action, it never drops one"
+    assert all(plan[a].status is ActionStatus.OPEN for a in plan if a not in decisions)
+    # numbers are stable whatever is decided
+    assert {a.action_id: a.number for a in undecided.actions} == {
+        a.action_id: a.number for a in (*analysis.actions, *analysis.rejected)
+    }
 
 
 @SETTINGS
@@ -143,6 +199,9 @@ def test_every_action_traces_to_an_answer_under_threshold(session):
         for act in session.bank.question(q.question_id).actions:
             if q.level < act.applies_below and q.level < q.target:
                 assert act.id in ids
+    numbers = [a.number for a in analysis.actions]
+    assert len(numbers) == len(set(numbers))
+    assert all(1 <= n <= len(session.bank.actions()) for n in numbers)
 
 
 @SETTINGS

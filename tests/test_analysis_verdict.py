@@ -16,6 +16,7 @@ def test_ready_when_everything_meets_its_target():
     v = verdict(AT_TARGET)
     assert v.status is VerdictStatus.READY
     assert v.reasons == ("All 5 applicable questions meet their target, with nothing unknown or left unassessed.",)
+    assert v.summary == "Ready: all 5 applicable questions meet their target, with nothing unknown or left unassessed."
 
 
 def test_ready_with_conditions_on_a_small_non_gate_gap():
@@ -24,23 +25,63 @@ def test_ready_with_conditions_on_a_small_non_gate_gap():
     assert v.status is VerdictStatus.READY_WITH_CONDITIONS
     assert v.reasons[0].startswith("No gate question is under its target and the pilot is 96%")
     assert "1 question is under target; the action plan lists what closes the gaps." in v.reasons
+    assert v.summary == (
+        "Ready with conditions: no gate is under its target and the pilot is 96% of the way to its targets; "
+        "the conditions are 1 question under target."
+    )
 
 
 def test_a_gate_under_target_means_not_ready_whatever_the_averages():
     # a.gate 2: weighted gap 3 -> 1 - 3/27 = 88% (would pass the threshold), but it is a gate
     v = verdict({**AT_TARGET, "a.gate": 2})
     assert v.status is VerdictStatus.NOT_READY
-    assert v.reasons == ("Gate not met: “Question a.gate?” is at level 2, under its target of 3.",)
-    assert [q.question_id for q in v.blockers] == ["a.gate"]
+    assert v.gate_reasons == ("Gate not met: “Question a.gate?” is at level 2, under its target of 3.",)
+    assert v.reasons == ()  # the gates have sentences of their own: no screen parses prefixes
+    assert v.summary == "Not ready: 1 gate question is under target."
+    assert [q.question_id for q in v.blockers] == [q.question_id for q in v.failed_gates] == ["a.gate"]
+    assert not v.provisional and v.provisional_note == ""
 
 
 def test_unknown_or_unassessed_gate_blocks():
     v = verdict({**AT_TARGET, "b.risk": "unknown"})
     assert v.status is VerdictStatus.NOT_READY
-    assert "“Question b.risk?” is unknown (scored 0)" in v.reasons[0]
+    assert v.gate_reasons == ("Gate not met: “Question b.risk?” is unknown (scored 0), under its target of 2.",)
     v = verdict({k: val for k, val in AT_TARGET.items() if k != "b.risk"})
     assert v.status is VerdictStatus.NOT_READY
-    assert "has not been assessed yet" in v.reasons[0]
+
+
+def test_a_gate_not_assessed_is_still_to_assess_not_failed():
+    # b.risk (a gate) not answered: it blocks 'ready' (scored 0) but the room has not found it short
+    v = verdict({k: val for k, val in AT_TARGET.items() if k != "b.risk"})
+    assert v.status is VerdictStatus.NOT_READY
+    assert [q.question_id for q in v.blockers] == ["b.risk"]
+    assert v.failed_gates == ()
+    assert [q.question_id for q in v.gates_to_assess] == ["b.risk"]
+    assert v.gate_reasons == ("Gate still to assess: “Question b.risk?” (target 2).",)
+    assert not any("not met" in r for r in (*v.reasons, *v.gate_reasons, v.summary))
+    assert v.summary == "Not ready: 1 gate question is still to assess."
+    assert v.provisional
+    assert v.provisional_note == (
+        "Provisional: 1 of 5 questions (1 of them a gate) is not assessed yet; the verdict can change once they are."
+    )
+
+
+def test_a_partial_workshop_says_what_is_missing():
+    # a.gate met, a.two short; a.plain, b.tool and the gate b.risk not assessed
+    v = verdict({"a.gate": 3, "a.two": 1})
+    assert v.summary.startswith("Not ready: 1 gate question is still to assess and the pilot is ")
+    assert [q.question_id for q in v.unassessed] == ["a.plain", "b.tool", "b.risk"]
+    assert v.provisional_note.startswith("Provisional: 3 of 5 questions (1 of them a gate) are not assessed yet")
+
+
+def test_failed_gates_come_before_gates_to_assess():
+    v = verdict({"a.gate": 1, "a.plain": 2, "a.two": 4, "b.tool": 3})
+    assert [r.split(":")[0] for r in v.gate_reasons] == ["Gate not met", "Gate still to assess"]
+    # gaps: a.gate 3 x 2 + b.risk 1 x 2 = 8 -> 1 - 8/27 = 70%
+    assert v.summary == (
+        "Not ready: 1 gate question is under target, 1 gate question is still to assess and the pilot is 70% "
+        "of the way to its targets (80% needed)."
+    )
 
 
 def test_not_ready_under_the_threshold_without_a_gate_blocker():
@@ -49,6 +90,7 @@ def test_not_ready_under_the_threshold_without_a_gate_blocker():
     assert v.status is VerdictStatus.NOT_READY
     assert v.blockers == ()
     assert v.reasons[0] == "The pilot is 55% of the way to its targets, under the 80% needed for 'ready with conditions'."
+    assert v.summary == "Not ready: the pilot is 55% of the way to its targets (80% needed)."
 
 
 def test_threshold_is_inclusive():

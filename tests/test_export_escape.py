@@ -1,9 +1,13 @@
 """The escaping module on its own: what each kind of text turns into."""
 
+import html
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from workshop.export.escape import TRUNCATED, cell, code_text, inline, paragraph
+from workshop.export.escape import TRUNCATED, cell, code_text, inline, one_line, paragraph
 
 MD = MarkdownIt("commonmark").enable("table")
 
@@ -19,11 +23,27 @@ MD = MarkdownIt("commonmark").enable("table")
         ("- item", "\\- item"),
         ("a | b", "a \\| b"),
         ("R&D", "R&D"),
-        ("&amp;", "&amp;amp;"),
-        ("<script>", "&lt;script&gt;"),
-        ("[x](javascript:y)", "\\[x\\](javascript:y)"),
+        ("&amp;", "\\&amp;"),
+        ("<script>", "\\<script>"),
+        ("[x](javascript:y)", "[x\\](javascript:y)"),
+        ("[ref]: javascript:y", "[ref\\]: javascript:y"),
         ("`code` *em* _em_ ~~s~~", "\\`code\\` \\*em\\* \\_em\\_ \\~\\~s\\~\\~"),
-        ("back\\slash", "back\\\\slash"),
+        ("back\\slash", "back\\slash"),  # a backslash before a letter escapes nothing
+        ("end\\", "end\\\\"),
+        ("a \\* b", "a \\\\* b"),
+        # plain text stays plain: only what would change the document is escaped
+        ("A&E target <4h; costs ~£30k * 2 sites, file #3_final", "A&E target <4h; costs ~£30k * 2 sites, file #3_final"),
+        ("x < y > z, 3 > 2", "x < y > z, 3 > 2"),
+        ("snake_case_name and 2*3*4", "snake_case_name and 2\\*3\\*4"),
+        ("*starts and ends*", "\\*starts and ends\\*"),
+        ("a **bold** claim", "a \\*\\*bold\\*\\* claim"),
+        ("#3_final", "#3_final"),
+        ("## heading", "\\## heading"),
+        ("+1 from IT", "+1 from IT"),
+        ("+ item", "\\+ item"),
+        ("***", "\\*\\*\\*"),
+        ("---", "\\---"),
+        ("Acme #", "Acme \\#"),
         ("two\nlines\r\nhere", "two lines here"),
         ("   # indented", "\\# indented"),
         ("nul\x00 esc\x1b bidi\u202e", "nul esc bidi"),
@@ -57,3 +77,28 @@ def test_paragraph_keeps_lines_as_hard_breaks():
 def test_code_text_cannot_close_a_fence():
     assert code_text("```x```\ny", 40) == "'''x''' y"
     assert code_text("a" * 50, 10) == "a" * 9 + "…"
+
+
+ALPHABET = [*list("ab1 *_~`|[]()<>&#;!\\-+=.:/\n\t"), "£", "é", "&amp;", "<b>", "](", "javascript:", "&#60;"]
+JS = MarkdownIt("js-default")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=30).map("".join))
+def test_any_text_reads_back_exactly_as_typed(text):
+    expected = html.escape(one_line(text), quote=False)
+    for md in (MD, JS):
+        assert md.renderInline(inline(text)).replace("&quot;", '"') == expected
+        assert md.renderInline(cell(text)).replace("&quot;", '"') == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=30).map("".join))
+def test_any_text_stays_one_paragraph(text):
+    out = paragraph(text, indent="  ")
+    for md in (MD, JS):
+        tokens = [t.type for t in md.parse("- " + out) if t.type != "inline"] if out else []
+        assert tokens in ([], ["bullet_list_open", "list_item_open", "paragraph_open", "paragraph_close",
+                               "list_item_close", "bullet_list_close"]), (out, tokens)
+        rendered = md.render("- " + out) if out else ""
+        assert "<a " not in rendered and "<b>" not in rendered and "<em>" not in rendered and "<s>" not in rendered

@@ -65,19 +65,28 @@ def test_renderer_refuses_javascript_links():
 def test_json_shape(session):
     document = json.loads(render_json(session, analyse(session)))
     assert (document["format"], document["version"], document["audience"]) == (FORMAT, VERSION, "participants")
-    assert FORMAT == "workshop-export" and VERSION == 1
-    assert set(document) == {"format", "version", "audience", "session", "questionnaire", "answers", "votes",
-                             "decisions", "analysis", "reassessment"}
+    assert FORMAT == "workshop-export" and VERSION == 2
+    assert set(document) == {"format", "version", "audience", "session", "questionnaire", "answers",
+                             "decisions", "target_changes", "analysis", "reassessment"}
     assert document["reassessment"] is None  # no earlier workshop given
     analysis = document["analysis"]
     assert analysis["verdict"]["status"] == "not-ready"
     assert analysis["verdict"]["blockers"] == ["a.gate"]
     assert analysis["readiness_index"] == pytest.approx((100 * 7 / 24 + 75) / 2)
     assert [a["id"] for a in analysis["actions"]] == ["a.gate.fix", "a.two.act", "a.gate.prove", "a.plain.doc"]
-    assert analysis["actions"][0]["decision"]["owner_name"] == "Jo"
-    assert analysis["actions"][0]["verify_first"] is True
+    first = analysis["actions"][0]
+    assert (first["number"], first["rank"], first["status"], first["owner"], first["owner_role"]) == (
+        1, 1, "accepted", "Jo", "Business sponsor")
+    assert first["decision"]["owner_name"] == "Jo"
+    assert first["verify_first"] is True
     assert analysis["not_applicable"] == [{"question_id": "b.risk", "reason": "No personal data"}]
-    assert document["votes"][0] == {"question_id": "a.two", "participant_id": 1, "participant": "Ann", "level": 0}
+    # who voted what stays with the facilitator: the room gets the distribution
+    (divergence,) = analysis["divergences"]
+    assert divergence["distribution"] == {"0": 1, "3": 1} and divergence["dont_know"] == 0
+    assert "votes" not in divergence
+    assert "Ann" not in json.dumps(analysis)
+    assert analysis["verdict"]["summary"].startswith("Not ready: 1 gate question is under target")
+    assert "rejected_actions" not in analysis and analysis["met_actions"] == []
     assert document["decisions"][0]["due_date"] == "2026-12-01"
     answers = {a["question_id"]: a for a in document["answers"]}
     assert "private_note" not in answers["a.gate"] and "flagged" not in answers["a.gate"]
@@ -90,6 +99,10 @@ def test_json_for_the_facilitator(session):
     assert answers["a.gate"]["private_note"] == PRIVATE
     assert answers["a.gate"]["flagged"] is True
     assert document["history"] == []
+    assert document["votes"][0] == {"question_id": "a.two", "participant_id": 1, "participant": "Ann", "level": 0}
+    (divergence,) = document["analysis"]["divergences"]
+    assert [v["participant"] for v in divergence["votes"]] == ["Ann", "Bob"]
+    assert document["analysis"]["rejected_actions"] == []
 
 
 def test_csv_rows(session):
@@ -104,7 +117,9 @@ def test_csv_rows(session):
                                                                                                "low")
     assert answers[4]["level"] == "" and answers[4]["reason"] == "No personal data"
     fix = actions[0]
-    assert (fix["rank"], fix["priority"], fix["decision"], fix["owner_name"]) == ("1", "12.0", "accepted", "Jo")
+    assert (fix["rank"], fix["number"], fix["priority"], fix["decision"], fix["owner"]) == (
+        "1", "1", "12.0", "accepted", "Jo")
+    assert (fix["owner_role"], fix["action_status"]) == ("Business sponsor", "accepted")
     assert fix["triggered_by"] == "a.gate"
     assert "private_note" not in rows[0]
     assert PRIVATE not in text

@@ -18,75 +18,21 @@ from markdown_it import MarkdownIt
 from workshop.analysis import analyse
 from workshop.export import render_csv, render_html, render_json, render_markdown
 from workshop.export.escape import CELL_LIMIT, one_line, truncate
-from workshop.questionnaire import QuestionBank, QuestionSet, Section
-from workshop.session import Confidence, Participant
 
 from factories import (
-    PARTICIPANTS,
-    accepted,
-    action,
+    HOSTILE,
+    HOSTILE_PRIVATE,
+    PASTE,
+    SHORT,
     answer,
     block_structure,
-    make_session,
+    build,
     parse_tables,
-    question,
     source_cell_counts,
 )
 
-HOSTILE = (
-    "a | b || c \\| d\n"
-    "# Heading\n- item\n> quote\n1. one\n===\n---\n    indented code\n"
-    "```\nfenced\n```\n"
-    "<script>alert(1)</script> <img src=x onerror=alert(1)> <b>bold</b> <!-- c -->\n"
-    "[x](javascript:alert(1)) ![i](javascript:alert(2)) <javascript:alert(3)> [ref]: javascript:alert(4)\n"
-    "`tick` ``double`` **star** _under_ ~~strike~~ &lt;script&gt; &#60;img&#62; trailing\\"
-)
-PASTE = (HOSTILE + "\n") * (50_000 // len(HOSTILE) + 1)  # more than 50 kB
-SHORT = "<img src=x onerror=alert(1)> | `x` [y](javascript:z)"  # fits a participant's name
-PRIVATE = "PRIVATE-MARKER-91c"
+PRIVATE = HOSTILE_PRIVATE
 FORBIDDEN = ("<script", "<img", 'href="javascript', "<a ", "<b>", "<!--")
-
-
-def build(text: str, paste: str, short: str):
-    """The same session, with `text`, `paste` and `short` wherever people type."""
-    bank = QuestionBank(
-        sets=(
-            QuestionSet(
-                id="alpha",
-                title="Alpha " + short,
-                version="1",
-                sections=(
-                    Section(
-                        id="alpha.one",
-                        title=text,
-                        questions=(
-                            question("a.gate", weight=3, target=3, gate=True,
-                                     actions=(action("a.gate.fix", owner=short),)).model_copy(
-                                update={"prompt": text}
-                            ),
-                            question("a.two", weight=2, target=4, actions=(action("a.two.act", below=4),)),
-                            question("a.na", weight=1, target=2, actions=(action("a.na.act"),)),
-                        ),
-                    ),
-                ),
-            ),
-        )
-    )
-    return make_session(
-        bank=bank,
-        organisation=text,
-        initiative=text,
-        facilitator=short,
-        participants=(Participant(id=1, name=short, role=short), *PARTICIPANTS[1:]),
-        answers={
-            "a.gate": answer("a.gate", 1, note=paste, evidence=text, reason=text, private_note=PRIVATE + paste,
-                             confidence=Confidence.LOW, flagged=True, answered_by=short),
-            "a.two": answer("a.two", 1, note=text, evidence=paste, reason=paste),
-            "a.na": answer("a.na", "na", reason=paste),
-        },
-        votes={"a.gate": {1: 0, 2: 3}, "a.two": {1: 1, 2: 4}},
-        decisions={"a.gate.fix": accepted("a.gate.fix", short).model_copy(update={"note": paste})},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -123,12 +69,23 @@ def test_tables_keep_their_cells(sessions):
     for table in tables:
         assert all(len(row) == len(table["header"]) for row in table["rows"])
     # the text reads back exactly as typed (on one line, cut with a marker)
-    na = next(t for t in tables if t["heading"] == "Not applicable")
-    assert na["rows"][0][2] == truncate(one_line(PASTE), 300)
-    blockers = next(t for t in tables if t["heading"] == "Blockers")
-    assert blockers["rows"][0][1] == truncate(one_line(HOSTILE), 90)
+    (answers,) = [t for t in tables if t["header"][:2] == ["Section", "Question"]]
+    rows = {row[5]: row for row in answers["rows"]}  # by the facilitator's id column
+    assert rows["a.na"][4] == "not applicable: " + truncate(one_line(PASTE), 200)
+    assert rows["a.gate"][1] == truncate(one_line(HOSTILE), 160)
+    assert answers["rows"][0][0] == truncate(one_line(HOSTILE), 160)  # the section's title
     votes = next(t for t in tables if t["heading"] == "Votes per participant")
-    assert votes["header"][2] == truncate(one_line(SHORT), 40)
+    assert votes["header"][:3] == ["Question", "P1", "P2"]
+    assert f"P1 {one_line(SHORT)} ({one_line(SHORT)})" in _plain_text(md)
+
+
+def _plain_text(markdown: str) -> str:
+    """The document's text as a reader sees it: every inline token's plain content."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    return "\n".join(
+        "".join(c.content for c in t.children or [] if c.type in ("text", "code_inline")) for t in tokens
+        if t.type == "inline"
+    )
 
 
 def test_long_pastes_are_cut(sessions):
@@ -147,8 +104,9 @@ def test_html_export_is_inert(sessions):
         body = html.split("<body>", 1)[1]
         for bad in FORBIDDEN:
             assert bad not in body
-        assert not re.search(r"<(?!/?(?:main|h[1-3]|p|ul|ol|li|table|thead|tbody|tr|th|td|strong|em|code|pre|br|"
-                             r"figure|figcaption|svg|g|line|text|rect|title|/?)[ >/])", body)
+        assert not re.search(r"<(?!/?(?:main|article|div|section|h[1-4]|p|ul|ol|li|table|thead|tbody|tr|th|td|strong|em|"
+                             r"code|pre|br|figure|figcaption|svg|g|line|text|rect|title|/?)[ >/])", body)
+        assert '<article class="summary-page">' in body
     assert PRIVATE not in render_html(hostile, analyse(hostile), "participants")
 
 
@@ -206,3 +164,20 @@ def test_hostile_history_entries():
     (table,) = [t for t in parse_tables(md) if t["heading"] == "Answer history"]
     assert [row[0] for row in table["rows"]] == ["a.gate", "x|`y`<img src=x onerror=1>"]
     assert table["rows"][0][3] == "1 | 2 → <img src=x>"
+
+
+@pytest.mark.parametrize("text", ["=1+1", " =1+1", "\t=1+1", "  \t +SUM(A1)", "\r\n-2+3", "\u00a0@x", "\n=HYPERLINK(1)"])
+def test_csv_formulas_are_defused_on_the_first_non_blank_character(text):
+    from workshop.export.csv_export import safe_cell
+
+    out = safe_cell(text)
+    assert out.startswith("'"), repr(out)
+    assert out[1:].lstrip()[0] in "=+-@"
+
+
+@pytest.mark.parametrize("text", ["plain", "a=b", "1-2", "email@example.org", " x = 1", ""])
+def test_csv_leaves_ordinary_text_alone(text):
+    from workshop.export.csv_export import safe_cell
+
+    assert safe_cell(text) == text
+    assert safe_cell(-3) == "-3"  # numbers stay numbers

@@ -6,11 +6,18 @@
 The rules are documented in README.md ("How a workshop is scored") and in each module's docstring.
 """
 
-from workshop.analysis.actions import GATE_FACTOR
+from workshop.analysis.actions import GATE_FACTOR, action_numbers
 from workshop.analysis.analyse import analyse, verdict_of
 from workshop.analysis.compare import Change, Comparison, QuestionChange, SetChange, compare, compare_analyses
-from workshop.analysis.divergence import MISALIGNED_SPREAD, misaligned_questions, spread_of, spread_text
+from workshop.analysis.divergence import (
+    MISALIGNED_SPREAD,
+    is_misaligned,
+    misaligned_questions,
+    spread_of,
+    spread_text,
+)
 from workshop.analysis.models import (
+    ActionStatus,
     Analysis,
     Divergence,
     QuestionScore,
@@ -29,6 +36,7 @@ __all__ = [
     "CONDITIONS_THRESHOLD",
     "GATE_FACTOR",
     "MISALIGNED_SPREAD",
+    "ActionStatus",
     "Analysis",
     "Change",
     "Comparison",
@@ -44,9 +52,11 @@ __all__ = [
     "Verdict",
     "VerdictStatus",
     "VoteCast",
+    "action_numbers",
     "analyse",
     "compare",
     "compare_analyses",
+    "is_misaligned",
     "misaligned_questions",
     "percent_floor",
     "spread_of",

@@ -11,8 +11,9 @@ Sets and the whole session use weighted gaps over the questions applicable in bo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import asdict, dataclass
+from enum import Enum, StrEnum
+from typing import Any
 
 from workshop.analysis.analyse import analyse
 from workshop.analysis.models import Analysis, QuestionScore, ScoreStatus
@@ -73,6 +74,23 @@ class Comparison:
 
     def counts(self) -> dict[Change, int]:
         return {c: sum(1 for q in self.questions if q.change is c) for c in Change}
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data (dates as ISO strings, enums as their values): the one mapping that both
+        `workshop compare --json` and the JSON export use."""
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 _EPSILON = 1e-9

@@ -5,11 +5,18 @@ Scores are on a 0-100 scale (level 4 = 100); percent-to-target is a fraction fro
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from workshop.questionnaire import MAX_LEVEL, Effort, Horizon
 from workshop.session import ActionDecision, Confidence
+
+
+def _due(action: RecommendedAction) -> dt.date:
+    due = action.decision.due_date if action.decision is not None else None
+    return due or dt.date.max
 
 
 class ScoreStatus(StrEnum):
@@ -129,9 +136,41 @@ class VerdictStatus(StrEnum):
 @dataclass(frozen=True)
 class Verdict:
     status: VerdictStatus
-    reasons: tuple[str, ...]  # whole sentences, most important first
-    blockers: tuple[QuestionScore, ...]  # gate questions under their target
+    summary: str  # the verdict in one sentence, with why
+    reasons: tuple[str, ...]  # whole sentences on everything but single gates, most important first
+    gate_reasons: tuple[str, ...]  # one sentence per gate under target: failed first, then still to assess
+    blockers: tuple[QuestionScore, ...]  # gate questions under their target, not yet assessed ones included
     threshold: float  # the percent-to-target needed for 'ready with conditions'
+    unassessed: tuple[QuestionScore, ...] = ()  # applicable questions not assessed yet
+    applicable: int = 0  # how many questions apply
+
+    @property
+    def failed_gates(self) -> tuple[QuestionScore, ...]:
+        """Gates the room assessed (or said it does not know) under their target: 'gate not met'."""
+        return tuple(q for q in self.blockers if q.status is not ScoreStatus.UNASSESSED)
+
+    @property
+    def gates_to_assess(self) -> tuple[QuestionScore, ...]:
+        """Gates not assessed yet: 'still to assess', never 'not met'."""
+        return tuple(q for q in self.blockers if q.status is ScoreStatus.UNASSESSED)
+
+    @property
+    def provisional(self) -> bool:
+        """Questions are still to assess: the verdict can change once they are."""
+        return bool(self.unassessed)
+
+    @property
+    def provisional_note(self) -> str:
+        """'Provisional: 51 of 66 questions (3 of them gates) are not assessed yet; ...', or '' when complete."""
+        missing, gates = len(self.unassessed), len(self.gates_to_assess)
+        if not missing:
+            return ""
+        of_them = f" ({gates} of them {'a gate' if gates == 1 else 'gates'})" if gates else ""
+        verb = "is" if missing == 1 else "are"
+        return (
+            f"Provisional: {missing} of {self.applicable} questions{of_them} {verb} not assessed yet; "
+            "the verdict can change once they are."
+        )
 
 
 @dataclass(frozen=True)
@@ -163,9 +202,23 @@ class Trigger:
         return f"“{self.prompt}”{gate} is {level}, target {self.target}."
 
 
+class ActionStatus(StrEnum):
+    """Where an action stands with the room."""
+
+    OPEN = "open"  # recommended, not decided yet
+    ACCEPTED = "accepted"  # recommended and accepted: in the plan, with its owner and due date
+    MET = "met"  # accepted, and its questions have since reached the level it addressed
+    REJECTED = "rejected"  # recommended, but the room rejected it: out of the ranking
+
+    @property
+    def label(self) -> str:
+        return {"open": "not decided", "accepted": "accepted", "met": "done", "rejected": "rejected"}[self.value]
+
+
 @dataclass(frozen=True)
 class RecommendedAction:
     action_id: str
+    number: int  # stable within a workshop: its position among the distinct actions of the bank snapshot
     title: str
     detail: str
     owner: str  # the role that owns it, from the question set
@@ -174,23 +227,37 @@ class RecommendedAction:
     planned_horizon: Horizon  # the horizon the question set gives it
     priority: float  # sum of trigger contributions / effort cost
     gain: float  # readiness-index points gained if its questions reach min(threshold, target)
-    triggers: tuple[Trigger, ...]
-    depends_on: tuple[str, ...]  # recommended actions that must come first
-    needed_by: tuple[str, ...]  # recommended actions that depend on this one
+    triggers: tuple[Trigger, ...]  # empty for an accepted action whose questions have reached its level
+    depends_on: tuple[str, ...]  # ranked actions that must come first
+    needed_by: tuple[str, ...]  # ranked actions that depend on this one
     decision: ActionDecision | None  # what the room decided, if anything
     verify_first: bool  # a triggering answer was given with low confidence
-    rank: int  # 1-based position in the plan
+    rank: int | None  # 1-based position in the plan; None for a done or rejected action
+    status: ActionStatus = ActionStatus.OPEN
+    provisional: bool = False  # every question calling for it is not assessed yet
+    question_ids: tuple[str, ...] = ()  # every question of the bank that lists this action
 
     @property
     def brought_forward(self) -> bool:
         return self.horizon != self.planned_horizon
+
+    @property
+    def owner_name(self) -> str:
+        """One owner: the person the room named, else the question set's role."""
+        named = self.decision.owner_name.strip() if self.decision is not None else ""
+        return named or self.owner
+
+    @property
+    def label(self) -> str:
+        """'#12 Agree the KPIs': how people name an action."""
+        return f"#{self.number} {self.title}"
 
 
 @dataclass(frozen=True)
 class VoteCast:
     participant_id: int
     name: str
-    level: int
+    level: int | None  # None: "don't know"
 
 
 @dataclass(frozen=True)
@@ -201,11 +268,24 @@ class Divergence:
     set_id: str
     prompt: str
     votes: tuple[VoteCast, ...]  # one per participant, in participant order
-    spread: int  # highest vote - lowest vote
+    spread: int  # highest level voted - lowest ("don't know" left out)
     misaligned: bool  # spread >= MISALIGNED_SPREAD
     consensus: str  # the room's answer as shown: '0'-'4', 'unknown', 'n/a' or '-'
     consensus_level: int | None
     reason: str  # Answer.reason: why the room settled on its level
+
+    @property
+    def counts(self) -> dict[int, int]:
+        """Level -> how many voted it, levels that nobody voted left out, lowest first."""
+        found: dict[int, int] = {}
+        for v in sorted(self.votes, key=lambda v: -1 if v.level is None else v.level):
+            if v.level is not None:
+                found[v.level] = found.get(v.level, 0) + 1
+        return found
+
+    @property
+    def dont_know(self) -> int:
+        return sum(1 for v in self.votes if v.level is None)
 
 
 @dataclass(frozen=True)
@@ -217,30 +297,58 @@ class Analysis:
     percent_to_target: float  # 1 - total weighted gap / total weighted target, 0-1
     weakest_set: SetScore | None
     verdict: Verdict
-    actions: tuple[RecommendedAction, ...]  # the plan: grouped by horizon, ranked, dependencies first
+    # The ranked plan: actions for assessed gaps first, grouped by horizon, then the provisional ones
+    # (called for only by questions not assessed yet); dependencies first. Rejected actions are not in it.
+    actions: tuple[RecommendedAction, ...]
     divergences: tuple[Divergence, ...]  # every question with votes, in bank order
+    met: tuple[RecommendedAction, ...] = ()  # accepted actions no longer needed: their questions got there
+    rejected: tuple[RecommendedAction, ...] = ()  # recommended actions the room rejected, by number
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, QuestionScore]:
+        return {q.question_id: q for q in self.questions}
+
+    @cached_property
+    def _actions_by_id(self) -> dict[str, RecommendedAction]:
+        return {a.action_id: a for a in (*self.actions, *self.met, *self.rejected)}
 
     def question(self, question_id: str) -> QuestionScore | None:
-        return next((q for q in self.questions if q.question_id == question_id), None)
+        return self._questions_by_id.get(question_id)
 
     def set_score(self, set_id: str) -> SetScore | None:
         return next((s for s in self.sets if s.set_id == set_id), None)
 
     def action(self, action_id: str) -> RecommendedAction | None:
-        return next((a for a in self.actions if a.action_id == action_id), None)
+        """Any action the analysis knows of: ranked, done or rejected."""
+        return self._actions_by_id.get(action_id)
 
     @property
     def sections(self) -> tuple[SectionScore, ...]:
         return tuple(section for s in self.sets for section in s.sections)
 
-    def actions_by_horizon(self) -> list[tuple[Horizon, tuple[RecommendedAction, ...]]]:
-        """The plan's non-empty horizon groups, in horizon order."""
+    def actions_by_horizon(self, provisional: bool = False) -> list[tuple[Horizon, tuple[RecommendedAction, ...]]]:
+        """The plan's non-empty horizon groups, in horizon order: of the actions for assessed gaps, or
+        (`provisional`) of those called for only by questions not assessed yet."""
         groups = []
         for horizon in Horizon:
-            items = tuple(a for a in self.actions if a.horizon is horizon)
+            items = tuple(a for a in self.actions if a.horizon is horizon and a.provisional is provisional)
             if items:
                 groups.append((horizon, items))
         return groups
+
+    @property
+    def agreed(self) -> tuple[RecommendedAction, ...]:
+        """Every accepted action, done ones included: soonest due date first, undated last, then by number."""
+        accepted = [a for a in self.actions if a.status is ActionStatus.ACCEPTED] + list(self.met)
+        return tuple(sorted(accepted, key=lambda a: (_due(a), a.number)))
+
+    def next_actions(self, limit: int = 10) -> tuple[RecommendedAction, ...]:
+        """The top of the plan the room has not decided yet, for assessed gaps only."""
+        return tuple(a for a in self.actions if a.status is ActionStatus.OPEN and not a.provisional)[:limit]
+
+    @property
+    def provisional_actions(self) -> tuple[RecommendedAction, ...]:
+        return tuple(a for a in self.actions if a.provisional)
 
     @property
     def gaps(self) -> tuple[QuestionScore, ...]:

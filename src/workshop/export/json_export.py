@@ -1,36 +1,50 @@
 """The whole session and its analysis as JSON, for other tools.
 
-Shape, version 1 (keys always present unless marked; dates ISO 8601; scores 0-100; fractions 0-1):
+Shape, version 2 (keys always present unless marked; dates ISO 8601; scores 0-100; fractions 0-1):
 
     {
-      "format": "workshop-export", "version": 1,
+      "format": "workshop-export", "version": 2,
       "audience": "participants" | "facilitator",
       "session": {"id", "organisation", "initiative", "facilitator", "date", "status",
                   "sets": [set id], "participants": [{"id", "name", "role"}],
                   "targets": {question id: level}, "time_boxes": {set id: minutes},
                   "elapsed": {set id: seconds}},
       "questionnaire": [{"id", "title", "version", "sections": [{"id", "title",
-                         "questions": [{"id", "prompt", "weight", "target", "gate"}]}]}],
+                         "questions": [{"id", "prompt", "weight", "target", "gate",
+                                        "references": [{"framework", "ref", "label"}]}]}]}],
       "answers": [{"question_id", "status": "level"|"unknown"|"na"|null, "level", "reason",
                    "evidence", "confidence", "note", "answered_by", "updated_at",
                    "private_note" and "flagged" (facilitator only)}],
-      "votes": [{"question_id", "participant_id", "participant", "level"}],
-      "decisions": [{"action_id", "decision", "owner_name", "due_date", "note"}],
+      "votes": [{"question_id", "participant_id", "participant", "level" (null: don't know)}]
+               (facilitator only: the participants' file never says who voted what),
+      "decisions": [{"action_id", "number", "decision", "owner_name", "due_date", "note", "decided_at"}],
+      "target_changes": [{"question_id", "old_target", "new_target", "changed_at"}]
+               (targets raised or lowered in this workshop; a null target is the question set's own),
       "analysis": {
         "readiness_index", "percent_to_target", "weakest_set",
-        "verdict": {"status", "label", "reasons": [sentence], "blockers": [question id], "threshold"},
+        "verdict": {"status", "label", "summary", "provisional", "provisional_note",
+                    "reasons": [sentence], "gate_reasons": [sentence],
+                    "blockers": [question id], "failed_gates": [question id],
+                    "gates_to_assess": [question id], "threshold"},
         "sets": [{"id", "title", "score", "target_score", "percent_to_target", "weakest_section",
                   "applicable", "assessed", "unknown", "unassessed", "not_applicable", "blockers",
                   "sections": [{"id", "title", "score", "percent_to_target", "weakest_question"}]}],
         "questions": [{"id", "set_id", "section_id", "weight", "gate", "target", "status", "level",
                        "gap", "score", "confidence"}],
-        "actions": [{"rank", "id", "title", "owner", "effort", "horizon", "planned_horizon",
-                     "priority", "gain", "verify_first", "depends_on", "needed_by",
-                     "triggers": [{"question_id", "status", "level", "target", "threshold",
-                                   "weight", "gate", "contribution"}],
-                     "decision": {as in "decisions"} | null}],
+        "actions": [ACTION] (the ranked plan),
+        "met_actions": [ACTION] (accepted, and their questions got there),
+        "rejected_actions": [ACTION] (facilitator only; each with its decision and the room's reason),
+            ACTION = {"number", "rank" (null outside the plan), "id", "title", "status":
+                      "open"|"accepted"|"met"|"rejected", "owner" (the person named, else the role),
+                      "owner_role", "effort", "horizon", "planned_horizon", "priority", "gain",
+                      "provisional", "verify_first", "depends_on": [action id], "needed_by": [action id],
+                      "questions": [question id],
+                      "triggers": [{"question_id", "status", "level", "target", "threshold",
+                                    "weight", "gate", "contribution"}],
+                      "decision": {as in "decisions"} | null}
         "divergences": [{"question_id", "spread", "misaligned", "consensus", "reason",
-                         "votes": [{"participant_id", "participant", "level"}]}],
+                         "distribution": {"0".."4": count of votes at that level}, "dont_know": count,
+                         "votes": [{"participant_id", "participant", "level"}] (facilitator only)}],
         "unknown": [question id], "unassessed": [question id], "low_confidence": [question id],
         "not_applicable": [{"question_id", "reason"}]
       },
@@ -40,53 +54,103 @@ Shape, version 1 (keys always present unless marked; dates ISO 8601; scores 0-10
                                 "progress"}],
                       "questions": [{"question_id", "set_id", "prompt", "before_status", "after_status",
                                      "before_level", "after_level", "target", "change", "progress"}],
-                      "only_before", "only_after", "warnings"},
+                      "only_before", "only_after", "warnings"}  (Comparison.as_dict()),
       "history": [{"question_id", "field", "old_value", "new_value", "changed_at"}]  (facilitator only)
     }
 
-Participants' exports leave out private notes, flags and the answer history (which can hold
-private-note edits).
+Changes from version 1: top-level "votes" and the names in "divergences" are facilitator-only
+(participants get the distribution); actions carry "number", "status", "provisional", "questions"
+and one "owner" ("owner_role" is the set's role); rejected actions left the plan for
+"rejected_actions" and accepted ones that are done moved to "met_actions"; the verdict has
+"summary", "gate_reasons", "failed_gates", "gates_to_assess" and "provisional"; "target_changes"
+and question "references" are new.
+
+Participants' exports leave out private notes, flags, the answer history (which can hold
+private-note edits), rejected actions and who voted what.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
-from workshop.analysis import Analysis, Comparison
+from workshop.analysis import Analysis, Comparison, RecommendedAction
 from workshop.export.options import Audience
 from workshop.session import ActionDecision, HistoryEntry, Session
 
 FORMAT = "workshop-export"
-VERSION = 1
+VERSION = 2
 
 
-def _decision(d: ActionDecision | None) -> dict[str, Any] | None:
+def _decision(d: ActionDecision | None, number: int | None = None) -> dict[str, Any] | None:
     if d is None:
         return None
     return {
         "action_id": d.action_id,
+        "number": number,
         "decision": d.decision.value,
         "owner_name": d.owner_name,
         "due_date": d.due_date.isoformat() if d.due_date else None,
         "note": d.note,
+        "decided_at": d.decided_at.isoformat() if d.decided_at else None,
     }
 
 
-def _analysis(analysis: Analysis) -> dict[str, Any]:
+def _action(a: RecommendedAction) -> dict[str, Any]:
     return {
+        "number": a.number,
+        "rank": a.rank,
+        "id": a.action_id,
+        "title": a.title,
+        "status": a.status.value,
+        "owner": a.owner_name,
+        "owner_role": a.owner,
+        "effort": a.effort.value,
+        "horizon": a.horizon.value,
+        "planned_horizon": a.planned_horizon.value,
+        "priority": a.priority,
+        "gain": a.gain,
+        "provisional": a.provisional,
+        "verify_first": a.verify_first,
+        "depends_on": list(a.depends_on),
+        "needed_by": list(a.needed_by),
+        "questions": list(a.question_ids),
+        "triggers": [
+            {
+                "question_id": t.question_id,
+                "status": t.status.value,
+                "level": t.level,
+                "target": t.target,
+                "threshold": t.threshold,
+                "weight": t.weight,
+                "gate": t.gate,
+                "contribution": t.contribution,
+            }
+            for t in a.triggers
+        ],
+        "decision": _decision(a.decision, a.number),
+    }
+
+
+def _analysis(analysis: Analysis, facilitator: bool) -> dict[str, Any]:
+    verdict = analysis.verdict
+    data: dict[str, Any] = {
         "readiness_index": analysis.readiness_index,
         "percent_to_target": analysis.percent_to_target,
         "weakest_set": analysis.weakest_set.set_id if analysis.weakest_set else None,
         "verdict": {
-            "status": analysis.verdict.status.value,
-            "label": analysis.verdict.status.label,
-            "reasons": list(analysis.verdict.reasons),
-            "blockers": [q.question_id for q in analysis.verdict.blockers],
-            "threshold": analysis.verdict.threshold,
+            "status": verdict.status.value,
+            "label": verdict.status.label,
+            "summary": verdict.summary,
+            "provisional": verdict.provisional,
+            "provisional_note": verdict.provisional_note,
+            "reasons": list(verdict.reasons),
+            "gate_reasons": list(verdict.gate_reasons),
+            "blockers": [q.question_id for q in verdict.blockers],
+            "failed_gates": [q.question_id for q in verdict.failed_gates],
+            "gates_to_assess": [q.question_id for q in verdict.gates_to_assess],
+            "threshold": verdict.threshold,
         },
         "sets": [
             {
@@ -131,53 +195,32 @@ def _analysis(analysis: Analysis) -> dict[str, Any]:
             }
             for q in analysis.questions
         ],
-        "actions": [
-            {
-                "rank": a.rank,
-                "id": a.action_id,
-                "title": a.title,
-                "owner": a.owner,
-                "effort": a.effort.value,
-                "horizon": a.horizon.value,
-                "planned_horizon": a.planned_horizon.value,
-                "priority": a.priority,
-                "gain": a.gain,
-                "verify_first": a.verify_first,
-                "depends_on": list(a.depends_on),
-                "needed_by": list(a.needed_by),
-                "triggers": [
-                    {
-                        "question_id": t.question_id,
-                        "status": t.status.value,
-                        "level": t.level,
-                        "target": t.target,
-                        "threshold": t.threshold,
-                        "weight": t.weight,
-                        "gate": t.gate,
-                        "contribution": t.contribution,
-                    }
-                    for t in a.triggers
-                ],
-                "decision": _decision(a.decision),
-            }
-            for a in analysis.actions
-        ],
-        "divergences": [
-            {
-                "question_id": d.question_id,
-                "spread": d.spread,
-                "misaligned": d.misaligned,
-                "consensus": d.consensus,
-                "reason": d.reason,
-                "votes": [{"participant_id": v.participant_id, "participant": v.name, "level": v.level} for v in d.votes],
-            }
-            for d in analysis.divergences
-        ],
-        "unknown": [q.question_id for q in analysis.unknown],
-        "unassessed": [q.question_id for q in analysis.unassessed],
-        "low_confidence": [q.question_id for q in analysis.low_confidence],
-        "not_applicable": [{"question_id": q.question_id, "reason": q.reason} for q in analysis.not_applicable],
+        "actions": [_action(a) for a in analysis.actions],
+        "met_actions": [_action(a) for a in analysis.met],
     }
+    if facilitator:
+        data["rejected_actions"] = [_action(a) for a in analysis.rejected]
+    divergences = []
+    for d in analysis.divergences:
+        item: dict[str, Any] = {
+            "question_id": d.question_id,
+            "spread": d.spread,
+            "misaligned": d.misaligned,
+            "consensus": d.consensus,
+            "reason": d.reason,
+            "distribution": {str(level): n for level, n in d.counts.items()},
+            "dont_know": d.dont_know,
+        }
+        if facilitator:
+            item["votes"] = [{"participant_id": v.participant_id, "participant": v.name, "level": v.level}
+                             for v in d.votes]
+        divergences.append(item)
+    data["divergences"] = divergences
+    data["unknown"] = [q.question_id for q in analysis.unknown]
+    data["unassessed"] = [q.question_id for q in analysis.unassessed]
+    data["low_confidence"] = [q.question_id for q in analysis.low_confidence]
+    data["not_applicable"] = [{"question_id": q.question_id, "reason": q.reason} for q in analysis.not_applicable]
+    return data
 
 
 def export_document(
@@ -210,6 +253,7 @@ def export_document(
             item["flagged"] = a.flagged
         answers.append(item)
 
+    numbers = {a.action_id: a.number for a in (*analysis.actions, *analysis.met, *analysis.rejected)}
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -237,7 +281,14 @@ def export_document(
                         "id": sec.id,
                         "title": sec.title,
                         "questions": [
-                            {"id": q.id, "prompt": q.prompt, "weight": q.weight, "target": q.target, "gate": q.gate}
+                            {
+                                "id": q.id, "prompt": q.prompt, "weight": q.weight, "target": q.target,
+                                "gate": q.gate,
+                                "references": [
+                                    {"framework": r.framework.value, "ref": r.ref, "label": r.label}
+                                    for r in q.references
+                                ],
+                            }
                             for q in sec.questions
                         ],
                     }
@@ -247,7 +298,9 @@ def export_document(
             for s in session.bank.sets
         ],
         "answers": answers,
-        "votes": [
+    }
+    if facilitator:
+        document["votes"] = [
             {
                 "question_id": v.question_id,
                 "participant_id": v.participant_id,
@@ -255,12 +308,25 @@ def export_document(
                 "level": v.level,
             }
             for v in session.votes
-        ],
-        "decisions": [_decision(d) for d in session.decisions.values()],
-        "analysis": _analysis(analysis),
-        # The change since the last workshop on the same initiative, or null.
-        "reassessment": _jsonable(asdict(comparison)) if comparison is not None else None,
-    }
+        ]
+    rejected = {a.action_id for a in analysis.rejected}
+    document["decisions"] = [
+        _decision(d, numbers.get(d.action_id))
+        for d in session.decisions.values()
+        if facilitator or d.action_id not in rejected
+    ]
+    document["target_changes"] = [
+        {
+            "question_id": c.question_id,
+            "old_target": c.old_target,
+            "new_target": c.new_target,
+            "changed_at": c.changed_at.isoformat(),
+        }
+        for c in session.target_changes
+    ]
+    document["analysis"] = _analysis(analysis, facilitator)
+    # The change since an earlier workshop on the same initiative (named by its id and date), or null.
+    document["reassessment"] = comparison.as_dict() if comparison is not None else None
     if facilitator:
         document["history"] = [
             {
@@ -284,14 +350,3 @@ def render_json(
 ) -> str:
     document = export_document(session, analysis, audience, history, comparison)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def _jsonable(value: Any) -> Any:
-    """Dates and enums as the strings JSON readers expect."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value

@@ -1,7 +1,9 @@
-"""Safe file names for exports: `2026-11-22-acme-claims-triage-participants.md`.
+"""Safe file names for exports: `2026-11-22-acme-claims-triage-w12-participants.md`.
 
 Built from ASCII letters, digits and single hyphens only, so no path separator, `..`, control
 character, leading dot or reserved character can survive; each part and the whole name are capped.
+The workshop's id (`w12`) makes the name unique per workshop: two workshops whose organisation and
+initiative slug alike ('a/b' + 'X' and 'A B' + 'x' on one date) never overwrite each other's export.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import unicodedata
 
 from workshop.session import Session
 
-PART_LIMIT = 40
+PART_LIMIT = 36  # date, two parts, the id and the audience always fit in NAME_LIMIT
 NAME_LIMIT = 120
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
@@ -38,11 +40,12 @@ def safe_filename(stem: str, extension: str) -> str:
 
 
 def default_filename(session: Session, audience: str, extension: str) -> str:
-    """`<date>-<organisation>-<initiative>-<audience>.<ext>`, each part made safe and capped."""
+    """`<date>-<organisation>-<initiative>-w<id>-<audience>.<ext>`, each part made safe and capped."""
     parts = [
         session.date.isoformat(),
         slug(session.organisation),
-        slug(session.initiative) or f"session-{session.id}",
+        slug(session.initiative),
+        f"w{int(session.id)}",
         slug(str(audience), 20),
     ]
     return safe_filename("-".join(p for p in parts if p), extension)

@@ -1,10 +1,18 @@
-"""Render an export and write it atomically: a temporary file in the target folder, then os.replace."""
+"""Render an export and write it atomically: a temporary file in the target folder, then os.replace.
+
+Safety:
+- an export never lands on the workshop database, its `-wal`, `-shm` or `-journal` file or one of
+  its backups (`<db name>.bak-*`): the resolved file is compared, not the spelling, so a relative
+  path, a symbolic link or a hard link to the database is refused too;
+- files are created respecting the umask, except the facilitator's (private notes), which is
+  always owner-only (0600).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -63,6 +71,43 @@ def resolve_out(text: str, default_dir: Path) -> Path | None:
     return path
 
 
+DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+PRIVATE_MODE = 0o600  # the facilitator's export holds private notes
+SHARED_MODE = 0o666  # less the umask, like any file the user creates
+
+
+def database_file(target: Path, database: Path) -> bool:
+    """Whether writing `target` would overwrite the database, a file SQLite keeps beside it, or a backup."""
+    try:
+        resolved, db = target.resolve(), database.resolve()
+    except OSError:
+        return False
+    if resolved.parent == db.parent:
+        # Casefolded: on a case-insensitive file system 'Workshop.DB' is the database.
+        name, db_name = resolved.name.casefold(), db.name.casefold()
+        if name in {db_name + suffix for suffix in DATABASE_COMPANIONS} or name.startswith(db_name + ".bak-"):
+            return True
+    if target.exists():
+        companions = [db.with_name(db.name + suffix) for suffix in DATABASE_COMPANIONS]
+        companions += sorted(db.parent.glob(f"{db.name}.bak-*"))
+        for other in companions:
+            with contextlib.suppress(OSError):
+                if os.path.samefile(target, other):  # a hard link, or another spelling of the same file
+                    return True
+    return False
+
+
+def _create_temporary(folder: Path, name: str, mode: int) -> tuple[int, Path]:
+    """A new, empty file beside the target, created with `mode` less the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        path = folder / f".{name[:100]}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(path, flags, mode), path
+        except FileExistsError:
+            continue
+
+
 def write_export(
     session: Session,
     analysis: Analysis,
@@ -72,12 +117,15 @@ def write_export(
     default_dir: Path,
     history: Sequence[HistoryEntry] = (),
     comparison: Comparison | None = None,
+    database: Path | None = None,
 ) -> Path:
     """Write the export and return its path.
 
     `out` None: the default file name inside `default_dir` (created if missing). `out` an existing
     folder: the default file name inside it. Otherwise `out` is the file path, and its folder must
-    exist. Raises ExportError, with a one-line message, when the folder is missing or unwritable.
+    exist. `database`: the open database file, which (with its companions and backups) is never
+    overwritten. Raises ExportError, with a one-line message, when the path is refused or the folder
+    is missing or unwritable.
     """
     audience, fmt = Audience(audience), Format(fmt)
     name = default_filename(session, audience.value, fmt.value)
@@ -96,16 +144,20 @@ def write_export(
         raise ExportError(f"output folder does not exist: {folder}")
     if not folder.is_dir():
         raise ExportError(f"output folder is not a folder: {folder}")
+    if database is not None and database_file(target, database):
+        raise ExportError(f"refusing to write over the workshop database or its backups: {target}")
+    if target.is_dir():
+        raise ExportError(f"output path is a folder: {target}")
 
     data = render(session, analysis, audience, fmt, history, comparison).encode(ENCODINGS.get(fmt, "utf-8"))
+    mode = PRIVATE_MODE if audience is Audience.FACILITATOR else SHARED_MODE
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp_name = _create_temporary(folder, target.name, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as exc:

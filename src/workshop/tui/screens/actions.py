@@ -21,8 +21,8 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from workshop import formatting as numbers
 from workshop.analysis import Analysis, RecommendedAction
-from workshop.export import numbers
 from workshop.session import ActionDecision, Decision, Session
 from workshop.store import StoreError
 from workshop.tui.errors import first_line

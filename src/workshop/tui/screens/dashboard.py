@@ -14,8 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
+from workshop import formatting as numbers
 from workshop.analysis import Analysis, QuestionScore, RecommendedAction, VerdictStatus
-from workshop.export import numbers
 from workshop.session import Decision, Session
 from workshop.tui.safe import content, string
 from workshop.tui.screens.analysed import AnalysedScreen
