@@ -34,6 +34,7 @@ from workshop.web.ballots import BallotError, PhoneView
 from workshop.web.security import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_DAYS,
+    BodyTooLarge,
     CatchAll,
     DeviceKeys,
     Guard,
@@ -202,6 +203,9 @@ def create_app(
             "message": exc.detail, "base": base, "nonce": request.state.csp_nonce,
         }, status_code=exc.status_code, headers=exc.headers)
 
+    async def too_large(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse("Request too large.", status_code=413, headers={"Connection": "close"})
+
     async def store_error(request: Request, exc: Exception) -> Response:
         # The file could not take the write (locked too long, disk full): nothing was saved, say so.
         return PlainTextResponse("Not saved: the laptop could not write it. Try again.", status_code=503)
@@ -217,7 +221,8 @@ def create_app(
             Route("/{token}/leave", leave, methods=["POST"]),
             Route("/{token}/vote", vote, methods=["POST"]),
         ],
-        exception_handlers={HTTPException: http_error, StoreError: store_error, Exception: server_error},
+        exception_handlers={HTTPException: http_error, BodyTooLarge: too_large, StoreError: store_error,
+                            Exception: server_error},
         lifespan=lifespan,
     )
     return CatchAll(SecureHeaders(Guard(app, keys, limits)))

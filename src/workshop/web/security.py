@@ -128,8 +128,8 @@ def host_allowed(host: str | None) -> bool:
     if not host or len(host) > 100:
         return False
     if host.startswith("["):
-        name, _, rest = host[1:].partition("]")
-        if rest and not (rest.startswith(":") and rest[1:].isascii() and rest[1:].isdigit()):
+        name, bracket, rest = host[1:].partition("]")
+        if not bracket or (rest and not (rest.startswith(":") and rest[1:].isascii() and rest[1:].isdigit())):
             return False
     else:
         name, _, port = host.partition(":")

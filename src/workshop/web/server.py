@@ -129,9 +129,12 @@ def announcement(session_id: int, url: str, host: str, port: int) -> str:
     lines = [f"Phones join workshop {session_id} at {url}", ""]
     lines += ["  " + line for line in qr_lines(url)]
     lines += ["", f"No camera? Type the address: {url}"]
-    if host in ("0.0.0.0", "::", "") and url.startswith(("http://127.", "http://[::1]")):
-        lines.append("No network found: only this laptop can open the link. Join the room's network "
-                     "(or a phone's hotspot) and start again.")
+    if url.startswith(("http://127.", "http://[::1]", "http://localhost")):
+        if host in ("0.0.0.0", "::", ""):
+            lines.append("No network found: only this laptop can open the link. Join the room's network "
+                         "(or a phone's hotspot) and start again.")
+        else:
+            lines.append(f"Listening on {host} port {port}: only this laptop can open the link.")
     else:
         lines.append(f"Listening on {_display(host)} port {port}. Phones must be on the same network.")
     lines.append("Stop with Ctrl+C.")
@@ -142,10 +145,11 @@ def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port, or a one-line ServeError."""
     if not 0 <= port <= 65535:
         raise ServeError(f"--port must be 0-65535, not {port}", EXIT_USAGE)
-    try:
-        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except (socket.gaierror, UnicodeError):
-        raise ServeError(f"--host {host}: not an address of this laptop", EXIT_USAGE) from None
+    try:  # an IP address, never a name to look up: nothing leaves the laptop to start a server
+        infos = socket.getaddrinfo("127.0.0.1" if host == "localhost" else host or None, port,
+                                   type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE | socket.AI_NUMERICHOST)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise ServeError(f"--host {host}: not an IP address of this laptop", EXIT_USAGE) from None
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)
     try:
@@ -159,7 +163,7 @@ def bind(host: str, port: int) -> socket.socket:
             raise ServeError(f"port {port} is in use on {_display(host)} (a vote server already running? "
                              "choose another with --port)") from None
         if exc.errno == errno.EADDRNOTAVAIL:
-            raise ServeError(f"--host {host}: not an address of this laptop", EXIT_USAGE) from None
+            raise ServeError(f"--host {host}: not an IP address of this laptop", EXIT_USAGE) from None
         if exc.errno == errno.EACCES:
             raise ServeError(f"port {port} needs administrator rights; choose one above 1023 with --port") from None
         raise ServeError(f"cannot listen on {_display(host)} port {port}: {exc.strerror}") from None
