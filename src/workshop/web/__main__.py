@@ -32,9 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m workshop.web",
                      description="Serve one workshop's blind votes to the participants' phones, until Ctrl+C.")
     parser.add_argument("session", type=_number, metavar="SESSION", help="the workshop's id (see 'workshop list')")
-    parser.add_argument("--db", type=Path, help="database file (default: $WORKSHOP_DB or the user data folder)")
+    parser.add_argument("--db", type=Path, metavar="PATH", help="database file (default: $WORKSHOP_DB or the user data folder)")
     parser.add_argument("--host", default=ANY_HOST,
-                        help=f"address to listen on (default: {ANY_HOST}, every network of this laptop)")
+                        help=f"IP address to listen on (default: {ANY_HOST}, every network of this laptop)")
     parser.add_argument("--port", type=_number, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     return parser
 

@@ -95,7 +95,6 @@ def create_app(
     *,
     limits: Limits | None = None,
     on_ready: Callable[[StoreThreads], Awaitable[None]] | None = None,
-    on_stop: Callable[[StoreThreads], Awaitable[None]] | None = None,
 ) -> Callable[..., Awaitable[None]]:
     """The whole ASGI app for one workshop. `store` is handed to the writer thread for good."""
     limits = limits or Limits()
@@ -111,11 +110,7 @@ def create_app(
                 await on_ready(threads)
             yield
         finally:
-            try:
-                if on_stop:
-                    await on_stop(threads)
-            finally:
-                threads.close()
+            threads.close()  # after the last request: uvicorn has closed every connection
 
     def check_token(request: Request) -> None:
         if not hmac.compare_digest(request.path_params["token"].encode(), token.encode()):

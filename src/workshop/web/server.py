@@ -90,15 +90,18 @@ def _run(store: Store, session_id: int, token: str, sock: socket.socket, url: st
     from workshop.web.app import StoreThreads, create_app
 
     pid = os.getpid()
+    port = sock.getsockname()[1]
 
     async def on_ready(threads: StoreThreads) -> None:
-        await threads.write(lambda s: s.set_vote_server(session_id, url, pid))
-        announce(announcement(session_id, url, host, sock.getsockname()[1]))
+        with contextlib.suppress(OSError):  # nobody reads the output any more: serve all the same
+            announce(announcement(session_id, url, host, port))
 
-    async def on_stop(threads: StoreThreads) -> None:
-        await threads.write(lambda s: s.clear_vote_server(session_id, pid))
-
-    app = create_app(store, session_id, token, limits=limits, on_ready=on_ready, on_stop=on_stop)
+    try:  # the socket already listens: a phone that connects now waits for the first request
+        store.set_vote_server(session_id, url, pid)
+    except StoreError as exc:
+        store.close()
+        raise ServeError(str(exc)) from None
+    app = create_app(store, session_id, token, limits=limits, on_ready=on_ready)
     config = uvicorn.Config(
         app,
         lifespan="on",
@@ -115,8 +118,7 @@ def _run(store: Store, session_id: int, token: str, sock: socket.socket, url: st
     try:
         server.run(sockets=[sock])
     finally:
-        # The app cleared the record on a clean stop; after a crash it may not have. Only this
-        # process's record goes: a newer server for the same workshop keeps its own.
+        # Only this process's record goes: a newer server for the same workshop keeps its own.
         with contextlib.suppress(StoreError):
             store.clear_vote_server(session_id, pid)
         store.close()
