@@ -7,13 +7,16 @@ form posts where they do not. Set WORKSHOP_SCREENSHOTS=DIR to keep a PNG of ever
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+import httpx
 import pytest
 
-from test_web_support import PhoneServer, hostile_bank, seed_workshop
+from test_web_support import PhoneServer, Seen, hostile_bank, seed_workshop
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -61,6 +64,25 @@ def fits_a_phone(page) -> None:
         assert box["height"] >= 44 and box["width"] >= 44
 
 
+def keep(request) -> tuple:
+    """What the browser received for a request, read at once: a body is gone once the page moves on
+    (then None, as for a redirect, whose body the browser does not keep)."""
+    response = request.response()
+    body = None
+    if response.status not in (301, 302, 303, 307, 308):
+        with contextlib.suppress(Exception):
+            body = response.text()
+    return request.method, request.url, response.status, response.all_headers(), body
+
+
+def remember(server: PhoneServer, responses: list[tuple], name: str) -> None:
+    """Hand what the browser received to the server's response checks."""
+    phone = SimpleNamespace(name=name)
+    for method, url, status, headers, body in responses:
+        if body is not None:
+            server.seen.append(Seen(phone, method, url, status, httpx.Headers(headers), body))
+
+
 def vote_of(server: PhoneServer, name: str):
     with server.store() as store:
         session = store.load_session(server.session_id)
@@ -76,6 +98,8 @@ def test_a_phone_joins_by_the_link_taps_a_level_and_the_vote_is_in_the_database(
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     shot = Shots(page, "js")
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(keep(request)))
 
     page.goto(server.url)
     assert page.locator("h1").inner_text() == "Who are you?"
@@ -108,7 +132,11 @@ def test_a_phone_joins_by_the_link_taps_a_level_and_the_vote_is_in_the_database(
     fits_a_phone(page)
     shot("5-revealed")
     assert problems == []  # no script error, no Content-Security-Policy violation
+    assert sum(url.endswith("/state") for _, url, *_ in responses) >= 2  # the live page polled
+    assert sum("Vote recorded" in (body or "") for *_, body in responses) >= 2
+    remember(server, responses, "Voter03")
     context.close()
+    server.check_responses()  # every page and poll the browser got: nothing a phone may not see
 
 
 def test_without_scripts_the_plain_forms_still_vote(server, browser):
