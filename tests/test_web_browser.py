@@ -147,7 +147,8 @@ def test_without_scripts_the_plain_forms_still_vote(server, browser):
         store.open_round(server.session_id, "pilot.sponsor")
     page.goto(server.url)
     page.get_by_role("button", name="Voter05").tap()
-    assert page.get_by_role("link", name="Refresh").is_visible()
+    page.get_by_text("Voting as Voter05").wait_for()
+    assert page.get_by_role("link", name="Refresh").is_visible()  # stands in for the live updates
     page.get_by_role("button", name=re.compile("^1")).tap()
     page.get_by_text("✓ Vote recorded: 1.").wait_for()
     assert vote_of(server, "Voter05") == 1
