@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -166,3 +167,23 @@ def test_it_serves_until_stopped_even_if_the_facilitators_app_exits(seeded):
         os.kill(pid, signal.SIGTERM)
     with Store.open(db) as store:
         wait_for(lambda: store.vote_server(sid) is None, timeout=10)
+
+
+def test_an_unexpected_failure_is_a_plain_500_and_one_line_never_a_traceback(seeded):
+    db, sid, bank = seeded
+    server = PhoneServer(db, sid, bank).start()
+    phone = server.phone()
+    assert phone.get().status_code == 200
+    with sqlite3.connect(db) as conn:  # the file changes under the server's feet
+        conn.execute("ALTER TABLE participants RENAME TO people")
+    broken = phone.get()
+    assert broken.status_code == 500
+    assert broken.text.strip() == "Something went wrong on the laptop. Try again."
+    assert broken.headers["cache-control"] == "no-store"
+    assert phone.get("/state").status_code == 500
+    status, stderr = server.stop()
+    assert status == 0
+    lines = stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("workshop.web: error: GET /<token>") for line in lines), stderr
+    assert "OperationalError: no such table: participants" in lines[0]
+    assert server.base[1:] not in stderr and "Traceback" not in stderr
