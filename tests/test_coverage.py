@@ -201,3 +201,18 @@ def test_the_checker_catches_a_document_that_is_wrong(text, bank, old, new, expe
 def test_the_checker_catches_a_question_removed_from_the_bank(text, bank):
     found = problems(text, bank.subset(("business", "technical", "organizational", "risk")))
     assert "PB-06: no question genai.act.literacy" in found
+
+
+# --- the audit answers ------------------------------------------------------------------------------
+
+AUDIT = COVERAGE.with_name("audit.md")
+# Ids docs/audit.md records as removed from the bank; every other id it names must exist.
+REMOVED = {"org.scale.platform.propose", "genai.run.fallback.brief"}
+
+
+def test_the_audit_answers_name_only_questions_and_actions_that_exist(bank):
+    text = AUDIT.read_text(encoding="utf-8")
+    known = {q.id for q in bank.questions()} | set(bank.actions())
+    named = set(_BANK_ID.findall(text))
+    assert named - known == REMOVED
+    assert not REMOVED & known
