@@ -180,7 +180,7 @@ def test_export_writes_the_participants_markdown_by_default(tmp_path, db_path, w
     cli("answer", workshop_id, "pilot.kpi", "1", "--private-note", "CFO is sceptical", "--note", "a | b", db=db_path)
     result = run_cli("--questionnaires", str(FIXTURE_SETS), "export", workshop_id, db=db_path, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    path = tmp_path / "exports" / "2026-11-20-acme-claims-triage-participants.md"
+    path = tmp_path / "exports" / "2026-11-20-acme-claims-triage-w1-participants.md"
     assert result.stdout.strip() == str(path)
     text = path.read_text()
     assert "Not ready" in text and "a \\| b" in text
@@ -241,7 +241,7 @@ def test_export_of_a_reassessed_initiative_shows_what_changed(tmp_path, db_path,
     markdown = tmp_path / "later.md"
     cli("export", later, "--out", str(markdown), db=db_path)
     text = markdown.read_text()
-    assert "## Since the last workshop (2026-11-20)" in text
+    assert "## Since the workshop of 2026-11-20 (workshop 1)" in text
     assert "### Sets" in text and "improved" in text
     data = json.loads(cli("export", later, "--format", "json", "--out", str(tmp_path / "l.json"), db=db_path)
                       and (tmp_path / "l.json").read_text())
@@ -260,3 +260,16 @@ def test_opening_the_app_on_a_damaged_or_foreign_file_fails_in_one_line_before_a
     (broken_sets / "mine.toml").write_text("id = [")
     result = run_cli("--questionnaires", str(broken_sets), db=tmp_path / "w.db")
     assert_one_line_error(result, 1, "mine.toml")
+
+
+def test_export_since_chooses_the_workshop_compared_with_or_none(tmp_path, db_path, workshop_id):
+    later = cli("new", "--org", "Acme", "--initiative", "Claims triage", "--facilitator", "Ann", "--sets",
+                "pilot,ops", "--date", "2026-12-20", db=db_path).stdout.strip()
+    none = tmp_path / "none.md"
+    assert cli("export", later, "--since", "none", "--out", str(none), db=db_path).returncode == 0
+    assert "Since the workshop" not in none.read_text()
+    chosen = tmp_path / "chosen.md"
+    assert cli("export", later, "--since", workshop_id, "--out", str(chosen), db=db_path).returncode == 0
+    assert f"(workshop {workshop_id})" in chosen.read_text()
+    assert_one_line_error(cli("export", later, "--since", "99", db=db_path), 1, "99")
+    assert_one_line_error(cli("export", later, "--since", "latest", db=db_path), 2, "--since takes a workshop id")

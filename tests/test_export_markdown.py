@@ -173,7 +173,7 @@ def test_decisions_are_first_class(documents):
     plan = section(md, "Recommendations")
     # one line per action, one owner (the person if named, else the role), dependencies by title
     assert "1. **#1 Do a.gate.fix** — Jo, effort S, accepted, due 2026-12-01" in plan
-    assert "**#2 Do a.gate.prove** — Project lead, effort M, after #1 Do a.gate.fix" in plan
+    assert "**#2 Do a.gate.prove** — Project lead, effort M, after #1 (above)" in plan  # listed earlier: by number
     # the rejected action left the ranking; the participants do not see it, the facilitator sees why
     assert "a.two.act" not in plan and "#4 Do a.two.act" not in md
     rejected = table_named(fac, "Rejected actions")

@@ -63,7 +63,7 @@ def test_parse_since(text, expected):
     assert parse_since(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "0", "-1", "latest", "1.5"])
+@pytest.mark.parametrize("text", ["", "0", "-1", "latest", "1.5", "３", str(2**63)])
 def test_parse_since_refuses_anything_else(text):
     with pytest.raises(ValueError):
         parse_since(text)

@@ -210,3 +210,22 @@ def test_reading_commands_do_not_wait_for_a_writer_holding_the_lock(tmp_path, ba
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_opening_a_reader_never_lets_another_process_delete_the_log_our_writes_go_to(tmp_path, bank):
+    """POSIX drops every lock a process holds on a file when it closes any descriptor of it. A reader
+    that reopened the file to check it would leave the writer unlocked; another process closing its
+    own connection would then delete the write-ahead log, and our later commits would be invisible."""
+    path = tmp_path / "w.db"
+    store = Store.open(path)
+    sid = new_workshop(store, bank)
+    reader = store.reader()
+    peek = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute(sys.argv[2]).fetchall()); c.close()"
+    subprocess.run([sys.executable, "-c", peek, str(path), "SELECT 1"], check=True, capture_output=True)
+    store.record_answer(sid, "pilot.kpi", AnswerChange.from_level_text("3"))
+    seen = subprocess.run([sys.executable, "-c", peek, str(path), "SELECT level FROM answers"],
+                          check=True, capture_output=True, text=True)
+    assert seen.stdout.strip() == "[(3,)]"
+    assert (tmp_path / "w.db-wal").exists()
+    reader.close()
+    store.close()

@@ -15,7 +15,7 @@ from workshop.tui.screens.export import ExportScreen
 from tui_harness import make_app, plain, settle
 
 PRIVATE_NOTE = "Ops lead was defensive"
-BASENAME = "2026-11-20-northwind-insurance-demo-claims-triage-assistant"
+BASENAME = "2026-11-20-northwind-insurance-demo-claims-triage-assistant-w1"
 
 
 

@@ -112,7 +112,7 @@ async def test_a_whole_workshop_from_the_keyboard(tmp_path):
         Decision.ACCEPTED, "Dana Owner", dt.date(2026, 12, 15))
 
     [exported] = (tmp_path / "exports").glob("*.md")
-    assert exported.name == "2026-11-20-acme-bank-loan-pre-screening-participants.md"
+    assert exported.name == "2026-11-20-acme-bank-loan-pre-screening-w1-participants.md"
     text = exported.read_text()
     assert "Acme Bank" in text and "Not ready" in text
     assert "Targets agreed in principle" in text

@@ -29,6 +29,7 @@ from workshop.parsing import (
     parse_path,
     parse_session_id,
     parse_sets,
+    parse_since,
     parse_target,
     parse_time_box,
     parse_vote,
@@ -74,6 +75,8 @@ class Parsed(click.ParamType):
 
 SESSION = Parsed("SESSION", parse_session_id)
 PATH = Parsed("PATH", parse_path)
+
+SINCE = Parsed("ID|auto|none", parse_since)
 
 
 def _path_as_typed(text: str) -> str:
@@ -441,8 +444,11 @@ def decide(options: Options, session: int, action: str, decision: str, owner: st
               show_default=True, help="Participants never see private notes.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md", show_default=True)
 @click.option("--out", metavar="PATH", type=PATH_TEXT, help="A file, or a folder (default: ./exports/).")
+@click.option("--since", type=SINCE, default="auto", show_default=True,
+              help="Compare with this earlier workshop (an id), or 'none'; 'auto' is the latest earlier active "
+              "one on the same organisation and initiative.")
 @pass_options
-def export(options: Options, session: int, audience: str, fmt: str, out: str | None) -> int:
+def export(options: Options, session: int, audience: str, fmt: str, out: str | None, since: int | str) -> int:
     """Write the summary: Markdown, HTML, JSON or CSV; prints the path written."""
     from workshop.export import ExportError, resolve_out
     from workshop.paths import default_export_dir
@@ -451,7 +457,7 @@ def export(options: Options, session: int, audience: str, fmt: str, out: str | N
     with options.reading_store() as store:
         try:
             target_path = resolve_out(out or "", default_export_dir())
-            path = export_workshop(store, session, audience, fmt, target_path, default_export_dir())
+            path = export_workshop(store, session, audience, fmt, target_path, default_export_dir(), since=since)
         except ExportError as exc:
             raise DataError(str(exc)) from None
     print(terminal(path))
@@ -464,8 +470,6 @@ def export(options: Options, session: int, audience: str, fmt: str, out: str | N
 @pass_options
 def compare(options: Options, sessions: tuple[int, ...], as_json: bool) -> int:
     """Re-assessment: what changed since an earlier workshop (default: the latest earlier one)."""
-    from dataclasses import asdict
-
     from workshop.analysis import compare as compare_sessions
     from workshop.export import render_comparison
 
@@ -479,7 +483,7 @@ def compare(options: Options, sessions: tuple[int, ...], as_json: bool) -> int:
                             f"{terminal(after.initiative)} to compare with")
     comparison = compare_sessions(before, after)
     if as_json:
-        _print_json(asdict(comparison))
+        _print_json(comparison.as_dict())
     else:
         titles = {s.id: s.title for s in (*before.bank.sets, *after.bank.sets)}
         print(render_comparison(comparison, titles))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Literal
 
 from workshop.text import terminal
 
@@ -97,6 +98,20 @@ def parse_session_id(text: str) -> int:
     if value is None or not 1 <= value <= MAX_SESSION_ID:
         raise ValueError(f"a workshop id is a whole number from 1 (see 'workshop list'), not '{shown(text)}'")
     return value
+
+
+Since = int | Literal["auto", "none"]
+
+
+def parse_since(text: str) -> Since:
+    """Which earlier workshop an export compares with: an id, 'none', or 'auto' (the latest earlier one)."""
+    value = text.strip().lower()
+    if value in ("auto", "none"):
+        return value  # type: ignore[return-value]
+    try:
+        return parse_session_id(value)
+    except ValueError:
+        raise ValueError(f"--since takes a workshop id, 'auto' or 'none', not '{shown(text)}'") from None
 
 
 def parse_sets(text: str) -> tuple[str, ...]:

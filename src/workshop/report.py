@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from workshop.analysis import analyse, compare
 from workshop.export import Audience, ExportError, Format, write_export
+from workshop.parsing import Since, parse_since
 from workshop.session import Session
 from workshop.store import Store
 
-Since = int | Literal["auto", "none"]
-
-
-def parse_since(text: str) -> Since:
-    """What `--since` accepts: a workshop id, 'none' (no comparison) or 'auto' (the latest earlier one)."""
-    value = text.strip().lower()
-    if value in ("auto", "none"):
-        return value  # type: ignore[return-value]
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    raise ValueError(f"--since takes a workshop id, 'auto' or 'none', not '{text}'")
+__all__ = ["Since", "earlier_workshop", "export_workshop", "parse_since"]
 
 
 def earlier_workshop(store: Store, session: Session, since: Since = "auto") -> Session | None:

@@ -416,17 +416,23 @@ def answers_blocks(doc: Document) -> list[Block]:
     return blocks
 
 
-def _recommendation_line(doc: Document, a: RecommendedAction, previous: str | None = None) -> str:
-    """One line per action. A dependency is named by number and title, or as the one just above."""
+def _recommendation_line(doc: Document, a: RecommendedAction, previous: str | None = None,
+                         listed: frozenset[str] = frozenset()) -> str:
+    """One line per action. A dependency is named by number and title; by its number alone when the
+    list already showed it (just above, or earlier)."""
     parts = [inline(a.owner_name, 200), f"effort {a.effort.value}"]
     if a.status is ActionStatus.ACCEPTED:
         due = a.decision.due_date if a.decision else None
         parts.append(f"accepted, due {doc.date(due)}" if due else "accepted")
     if a.depends_on:
-        names = [
-            f"#{doc.action_titles[d][0]} just above" if d == previous and d in doc.action_titles else doc.action_name(d)
-            for d in a.depends_on
-        ]
+        names = []
+        for d in a.depends_on:
+            if d in doc.action_titles and d == previous:
+                names.append(f"#{doc.action_titles[d][0]} just above")
+            elif d in doc.action_titles and d in listed:
+                names.append(f"#{doc.action_titles[d][0]} (above)")
+            else:
+                names.append(doc.action_name(d))
         parts.append("after " + "; ".join(names))
     return f"**{doc.action_name(a.action_id)}** — " + ", ".join(parts)
 
@@ -454,8 +460,12 @@ def recommendations_block(doc: Document) -> Block:
         def render(a: RecommendedAction) -> str:
             return _action_detail(doc, a)
     else:
+        listed: set[str] = set()
+
         def render(a: RecommendedAction) -> str:
-            return _recommendation_line(doc, a, previous.get(a.action_id))
+            line = _recommendation_line(doc, a, previous.get(a.action_id), frozenset(listed))
+            listed.add(a.action_id)
+            return line
     for horizon, items in groups:
         parts += [f"### {fmt.horizon_text(horizon, capital=True)}", _numbered(items, render)]
     if provisional:

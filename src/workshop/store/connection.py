@@ -117,12 +117,12 @@ def open_database(path: Path) -> Database:
     return db
 
 
-def open_reader(path: Path) -> tuple[Database, str]:
-    """Open an existing database for reading only; returns it and a note when it is a snapshot.
+def open_reader(path: Path) -> tuple[Database, Path]:
+    """Open an existing database for reading only; returns it and the file it reads.
 
     Never writes, never takes the write lock. A file in a folder this user cannot write is read
     through `immutable=1`; if its write-ahead log holds recent commits, the two files are copied to a
-    private temporary folder first, so those commits are read too.
+    private temporary folder first (the file read is then that copy), so those commits are read too.
     """
     path = Path(path)
     if not path.exists():
@@ -136,29 +136,31 @@ def open_reader(path: Path) -> tuple[Database, str]:
             "write access; open it once with write access"
         )
     try:
-        conn = _connect_read_only(path)
-    except sqlite3.Error as exc:
+        conn, read = connect_read_only(path)
+    except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot read {path}: {exc}") from None
-    db = Database(conn, execute_plugins=False)
-    return db, ""
+    return Database(conn, execute_plugins=False), read
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
+def connect_read_only(path: Path) -> tuple[sqlite3.Connection, Path]:
+    """A read-only connection that sees every commit, and the file it reads (see `open_reader`)."""
     uri = path.resolve().as_uri()
     try:
         conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                check_same_thread=False, isolation_level=None)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
+        return conn, path
     except sqlite3.Error:
         pass  # WAL needs its shared-memory file, which a read-only folder cannot hold
     wal = path.with_name(path.name + "-wal")
     if not (wal.exists() and wal.stat().st_size):
-        return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False, isolation_level=None)
-    snapshot = Path(tempfile.mkdtemp(prefix="workshop-read-"))
-    shutil.copyfile(path, snapshot / path.name)
-    shutil.copyfile(wal, snapshot / wal.name)
-    return sqlite3.connect(str(snapshot / path.name), check_same_thread=False, isolation_level=None)
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False, isolation_level=None), path
+    # No connection of this process can hold the file here (it could not even be opened), so copying
+    # it with plain file reads cannot disturb SQLite's locks.
+    snapshot = Path(tempfile.mkdtemp(prefix="workshop-read-")) / path.name
+    shutil.copyfile(path, snapshot)
+    shutil.copyfile(wal, snapshot.with_name(wal.name))
+    return sqlite3.connect(str(snapshot), check_same_thread=False, isolation_level=None), snapshot
 
 
 def _writable(path: Path) -> bool:
@@ -212,18 +214,18 @@ def immediate(db: Database, identity: FileIdentity | None = None) -> Iterator[Da
 
 
 def _inspect(path: Path) -> list[str]:
-    """Check an existing file read-only; return the migrations it still needs."""
+    """Check an existing file read-only; return the migrations it still needs.
+
+    The file is only ever opened through SQLite here. Opening and closing it any other way (a plain
+    `open()`) would drop every POSIX lock this process holds on it, so another process closing the
+    database would think it was the last and delete the write-ahead log our connections still use.
+    """
     try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
+        if path.stat().st_size == 0:
+            return []  # an empty file is a new database
+        conn = _read_only(path)
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
-    if not header:
-        return []  # an empty file is a new database
-    if header != SQLITE_HEADER:
-        raise StoreError(f"{path} is not a workshop database (not a SQLite file); it was left untouched")
-    try:
-        conn = _read_only(path)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read {path}: {exc}") from None
     try:
@@ -242,6 +244,8 @@ def _inspect(path: Path) -> list[str]:
             )
         ]
     except sqlite3.DatabaseError as exc:
+        if _not_sqlite(path):
+            raise StoreError(f"{path} is not a workshop database (not a SQLite file); it was left untouched") from None
         raise StoreError(_damaged(path, str(exc))) from None
     finally:
         conn.close()
@@ -257,6 +261,16 @@ def _inspect(path: Path) -> list[str]:
     return [name for name in known if name not in applied]
 
 
+def _not_sqlite(path: Path) -> bool:
+    """Does the file lack SQLite's header? Read directly: SQLite has refused it, so no connection
+    of ours holds it."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot change the file or leave files beside it.
 
@@ -266,7 +280,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     """
     wal = path.with_name(path.name + "-wal")
     if wal.exists() and wal.stat().st_size:
-        return _connect_read_only(path)
+        return connect_read_only(path)[0]
     return sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
 
 

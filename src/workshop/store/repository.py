@@ -47,6 +47,7 @@ from workshop.store.connection import (
     ReadOnlyStore,
     StoreError,
     companions,
+    connect_read_only,
     copy_database,
     immediate,
     open_database,
@@ -130,9 +131,10 @@ def _one_error_kind(cls: type) -> type:
 
 @_one_error_kind
 class Store:
-    def __init__(self, db: Database, path: Path | None = None, *, read_only: str = ""):
+    def __init__(self, db: Database, path: Path | None = None, *, read_only: str = "", reads: Path | None = None):
         self.db = db
         self.path = path
+        self._reads = reads or path  # the file a read-only store reads (a private copy, in a read-only folder)
         # Why this store cannot write ('' when it can): a read-only file, folder or disk.
         self.read_only = read_only
         self._identity = FileIdentity.of(path) if path is not None and not read_only else None
@@ -153,8 +155,8 @@ class Store:
         path = Path(path)
         if not path.exists():
             return cls.open(path)
-        db, _ = open_reader(path)
-        return cls(db, path, read_only="opened for reading")
+        db, reads = open_reader(path)
+        return cls(db, path, read_only="opened for reading", reads=reads)
 
     @classmethod
     def open_or_read_only(cls, path: Path) -> Store:
@@ -162,8 +164,8 @@ class Store:
         try:
             return cls.open(path)
         except ReadOnlyStore as exc:
-            db, _ = open_reader(Path(path))
-            return cls(db, Path(path), read_only=str(exc))
+            db, reads = open_reader(Path(path))
+            return cls(db, Path(path), read_only=str(exc), reads=reads)
 
     def reader(self) -> Store:
         """A second, read-only connection, for a background thread; close it when done.
@@ -171,13 +173,15 @@ class Store:
         Never share this store's connection with another thread: a read still running there makes
         a write here fail with 'database table is locked'. WAL lets this reader see every commit.
         """
-        if self.path is None:
+        if self.path is None or self._reads is None:
             raise StoreError("an in-memory store has no second connection")
+        # The file was checked when this store opened it. Not again: checking reopens the file, and
+        # this process already holds it (see connection._inspect on locks).
         try:
-            db, _ = open_reader(self.path)
-        except StoreError:
-            raise
-        reader = Store(db, self.path, read_only="a background reader")
+            conn, reads = connect_read_only(self._reads)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot read {self._reads}: {exc}") from None
+        reader = Store(Database(conn, execute_plugins=False), self.path, read_only="a background reader", reads=reads)
         reader._banks = self._banks  # snapshots never change: the cache is safe to share
         return reader
 
