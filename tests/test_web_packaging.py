@@ -20,4 +20,3 @@ def test_wheel_contains_the_phone_pages(tmp_path):
     assert {"base.html", "join.html", "ballot.html", "revealed.html", "waiting.html", "error.html"} <= set(templates)
     for name in templates:
         assert f"workshop/web/templates/{name}" in names
-    assert "workshop/web/__main__.py" in names

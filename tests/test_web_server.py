@@ -1,6 +1,6 @@
 """Starting and stopping the phone-vote server: what it prints, what it records, how it refuses.
 
-`python -m workshop.web` is the entry point the CLI's `workshop serve` and the facilitator's app run.
+`workshop serve` is what a facilitator runs, and what the facilitator's app starts as a child process.
 """
 
 from __future__ import annotations
@@ -29,8 +29,15 @@ def seeded(tmp_path):
 
 
 def serve_cli(*args: str, timeout: float = 20) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workshop.web", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    """`workshop serve ARGS`; a --db given among them goes before the command, where it belongs."""
+    args_list = list(args)
+    front: list[str] = []
+    if "--db" in args_list:
+        i = args_list.index("--db")
+        front = args_list[i : i + 2]
+        del args_list[i : i + 2]
+    return subprocess.run([sys.executable, "-m", "workshop", *front, "serve", *args_list], capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, status: int, *words: str) -> None:
@@ -141,7 +148,7 @@ def test_usage_problems_exit_2(seeded):
     assert_one_line_error(serve_cli("--db", str(db)), 2, "SESSION")
     assert_one_line_error(serve_cli("one", "--db", str(db)), 2, "'one'")
     assert_one_line_error(serve_cli(str(sid), "--db", str(db), "--port", "http"), 2, "'http'")
-    assert_one_line_error(serve_cli(str(sid), "--db", str(db), "--port", "70000"), 2, "0-65535")
+    assert_one_line_error(serve_cli(str(sid), "--db", str(db), "--port", "70000"), 2, "0<=x<=65535")
     assert_one_line_error(serve_cli(str(sid), "--db", str(db), "--host", "laptop.example"), 2, "not an IP address")
     assert_one_line_error(serve_cli(str(sid), "--db", str(db), "--host", "192.0.2.1", "--port", "0"), 2,
                           "not an IP address of this laptop")

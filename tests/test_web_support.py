@@ -175,7 +175,7 @@ class Phone:
 
 @dataclass
 class PhoneServer:
-    """`python -m workshop.web SESSION --db PATH --host 127.0.0.1 --port 0`, as the CLI will run it."""
+    """`workshop --db PATH serve SESSION --host 127.0.0.1 --port 0`, as a facilitator runs it."""
 
     db_path: Path
     session_id: int
@@ -201,7 +201,7 @@ class PhoneServer:
     def start(self, *args: str) -> PhoneServer:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workshop.web", str(self.session_id), "--db", str(self.db_path),
+            [sys.executable, "-m", "workshop", "--db", str(self.db_path), "serve", str(self.session_id),
              "--host", "127.0.0.1", "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )

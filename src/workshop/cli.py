@@ -516,6 +516,33 @@ def backup(options: Options, dest: Path) -> int:
     return 0
 
 
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="The address to listen on: 0.0.0.0 is every network of this laptop.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="The port (0: any free one).")
+@pass_options
+def serve(options: Options, session: int, host: str, port: int) -> int:
+    """Let participants vote blind from their phones: serves one workshop until Ctrl+C.
+
+    Prints the join link, a QR code to scan and the address to type. Phones on the same network
+    (the room's Wi-Fi or a phone hotspot) open it; nothing leaves the laptop.
+    """
+    from workshop.web.server import ServeError
+    from workshop.web.server import serve as serve_phones
+
+    def announce(text: str) -> None:
+        print(text, flush=True)
+
+    try:
+        return serve_phones(options.db_path(), session, host, port, announce)
+    except ServeError as exc:
+        if exc.status == EXIT_USAGE:
+            raise UsageError(str(exc)) from None
+        raise DataError(str(exc)) from None
+
+
 def run_app(options: Options) -> int:
     # Imported here so that scripted commands never pay for Textual's import.
     from workshop.store import Store

@@ -17,8 +17,8 @@ from workshop.store import Store
 
 
 def command(session_id: int, db_path: Path, host: str | None = None, port: int | None = None) -> list[str]:
-    """The command line that serves this workshop: `python -m workshop.web SESSION --db PATH ...`."""
-    args = [sys.executable, "-m", "workshop.web", str(session_id), "--db", str(db_path)]
+    """The command line that serves this workshop: `python -m workshop --db PATH serve SESSION ...`."""
+    args = [sys.executable, "-m", "workshop", "--db", str(db_path), "serve", str(session_id)]
     if host is not None:
         args += ["--host", host]
     if port is not None:
