@@ -287,10 +287,7 @@ class Store:
     def load_session(self, session_id: int) -> Session:
         row = self._session_row(session_id)
         sid = row["id"]
-        participants = tuple(
-            Participant(id=p["id"], name=p["name"], role=p["role"] or "")
-            for p in self.db["participants"].rows_where("session_id = ?", [sid], order_by="id")
-        )
+        participants = self.participants(sid)
         answers = {
             a["question_id"]: _answer(a)
             for a in self.db["answers"].rows_where("session_id = ?", [sid])
@@ -448,6 +445,34 @@ class Store:
             answer = self._write_answer(session_id, question_id, change)
             self.db["vote_rounds"].update(row["id"], {"state": RoundState.SETTLED.value, "settled_at": _now()})
         return answer
+
+    def participants(self, session_id: int) -> tuple[Participant, ...]:
+        """A workshop's participants, in the order they were listed (a light read)."""
+        # Plain SQL, not rows_where: a missing table must be an error, not an empty list.
+        return tuple(
+            Participant(id=p[0], name=p[1], role=p[2] or "")
+            for p in self.db.execute(
+                "SELECT id, name, role FROM participants WHERE session_id = ? ORDER BY id", [session_id]
+            ).fetchall()
+        )
+
+    def current_round(self, session_id: int, *, open_only: bool = True) -> VoteRound | None:
+        """The round most recently opened that is still open (what phones vote on); with
+        `open_only=False`, the most recent round whatever its state. A light read, with its votes."""
+        state = "AND state = 'open'" if open_only else ""
+        row = self._one(
+            f"SELECT * FROM vote_rounds WHERE session_id = ? {state} ORDER BY opened_at DESC, id DESC LIMIT 1",
+            [session_id],
+        )
+        if row is None:
+            return None
+        votes = [
+            Vote(round_id=row["id"], question_id=row["question_id"], participant_id=v[0], level=v[1])
+            for v in self.db.execute(
+                "SELECT participant_id, level FROM round_votes WHERE round_id = ? ORDER BY participant_id", [row["id"]]
+            ).fetchall()
+        ]
+        return _round(row, votes)
 
     def rounds(self, session_id: int) -> tuple[VoteRound, ...]:
         """Every vote round of a workshop with its votes, oldest first."""

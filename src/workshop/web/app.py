@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -40,6 +41,7 @@ from workshop.web.security import (
     Guard,
     Limits,
     SecureHeaders,
+    redact,
     same_origin,
 )
 
@@ -202,7 +204,13 @@ def create_app(
         return PlainTextResponse("Request too large.", status_code=413, headers={"Connection": "close"})
 
     async def store_error(request: Request, exc: Exception) -> Response:
-        # The file could not take the write (locked too long, disk full): nothing was saved, say so.
+        # The file could not be read, or could not take the write (locked too long, disk full): say
+        # which, and log one line for the facilitator's terminal.
+        detail = " ".join(str(exc).split())[:200]
+        print(f"workshop.web: error: {request.method} {redact(request.url.path)}: {detail}", file=sys.stderr,
+              flush=True)
+        if request.method == "GET":
+            return PlainTextResponse("The laptop could not read the workshop. Try again.", status_code=503)
         return PlainTextResponse("Not saved: the laptop could not write it. Try again.", status_code=503)
 
     async def server_error(request: Request, exc: Exception) -> Response:

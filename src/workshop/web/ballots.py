@@ -6,8 +6,8 @@ spread as counts per level. Nothing else is ever read here: no notes, private no
 answers, other questions or anyone else's vote.
 
 Writes go through the Store's own methods (`claim_participant`, `release_participant`,
-`record_vote`): each is its own BEGIN IMMEDIATE commit, on disk when it returns. No web library is
-imported: the facilitator's app and the CLI may use `voters` and `VoteWatch`.
+`record_vote`): each is its own BEGIN IMMEDIATE commit, on disk when it returns. Reads too are the
+Store's (`participants`, `claims`, `current_round`): no SQL here. No web library is imported.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from workshop.questionnaire import MAX_LEVEL
+from workshop.session import RoundState
 from workshop.store import NotOpen, Store
 
 LEVELS = tuple(range(MAX_LEVEL + 1))
@@ -92,56 +93,37 @@ class PhoneView:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class RoundVoters:
-    """Who has voted in the open round, for the facilitator: names, never levels."""
-
-    round_id: int
-    question_id: str
-    voted: tuple[str, ...]  # in participant order
-    waiting: tuple[str, ...]
-
-
 def phone_view(store: Store, session_id: int, device: str | None) -> PhoneView:
     """Everything the phone with this device id may see now."""
     claims = store.claims(session_id)
     seats = tuple(
-        Seat(id=pid, name=name, taken=pid in claims and claims[pid] != device,
-             mine=device is not None and claims.get(pid) == device)
-        for pid, name in _participants(store, session_id)
+        Seat(id=p.id, name=p.name, taken=p.id in claims and claims[p.id] != device,
+             mine=device is not None and claims.get(p.id) == device)
+        for p in store.participants(session_id)
+        if p.id is not None
     )
     me = next((s for s in seats if s.mine), None)
     if me is None:
         return PhoneView(stage=Stage.JOIN, seats=seats)
-    row = _open_round(store, session_id) or _latest_round(store, session_id)
-    if row is None or row[2] not in ("open", "revealed"):
+    shown = store.current_round(session_id) or store.current_round(session_id, open_only=False)
+    if shown is None or shown.state is RoundState.SETTLED:
         return PhoneView(stage=Stage.WAITING, seats=seats, me=me)
-    round_id, question_id, state = row
-    question = store.bank(session_id).question(question_id)
+    question = store.bank(session_id).question(shown.question_id)
     if question is None:  # a round on a question the snapshot does not hold: nothing to show
         return PhoneView(stage=Stage.WAITING, seats=seats, me=me)
-    mine = store.db.execute(
-        "SELECT level FROM round_votes WHERE round_id = ? AND participant_id = ?", [round_id, me.id]
-    ).fetchone()
-    common = dict(seats=seats, me=me, round_id=round_id, prompt=question.prompt, levels=tuple(question.levels),
-                  voted=mine is not None, my_level=mine[0] if mine else None)
-    if state == "open":
+    levels = shown.levels()
+    common = dict(seats=seats, me=me, round_id=shown.id, prompt=question.prompt, levels=tuple(question.levels),
+                  voted=me.id in levels, my_level=levels.get(me.id))
+    if shown.is_open:
         return PhoneView(stage=Stage.BALLOT, **common)
-    counts = dict.fromkeys(LEVELS, 0)
-    dont_know = 0
-    for level, count in store.db.execute(
-        "SELECT level, count(*) FROM round_votes WHERE round_id = ? GROUP BY level", [round_id]
-    ).fetchall():
-        if level is None:
-            dont_know = count
-        elif level in counts:
-            counts[level] = count
-    return PhoneView(stage=Stage.REVEALED, spread=Spread(tuple(counts.values()), dont_know), **common)
+    votes = list(levels.values())
+    spread = Spread(tuple(votes.count(level) for level in LEVELS), votes.count(None))
+    return PhoneView(stage=Stage.REVEALED, spread=spread, **common)
 
 
 def claim(store: Store, session_id: int, device: str, participant_id: int) -> Seat:
     """Bind a name to this phone. A phone votes under one name; a name stays with its first phone."""
-    names = dict(_participants(store, session_id))
+    names = {p.id: p.name for p in store.participants(session_id)}
     if participant_id not in names:
         raise UnknownParticipant("That name is not on this workshop's list.")
     claims = store.claims(session_id)
@@ -169,71 +151,10 @@ def cast(store: Store, session_id: int, device: str, participant_id: int, round_
         raise ValueError(f"a vote is a level from 0 to {MAX_LEVEL} or don't know, not {level}")
     if store.claims(session_id).get(participant_id) != device:
         raise NotSeated("This phone does not vote under that name. Pick your name again.")
-    row = _open_round(store, session_id)
-    if row is None or row[0] != round_id:
+    voting = store.current_round(session_id)
+    if voting is None or voting.id != round_id:
         raise RoundClosed("This vote has closed. Here is where the room is now.")
     try:
-        store.record_vote(session_id, row[1], participant_id, level)
+        store.record_vote(session_id, voting.question_id, participant_id, level)
     except NotOpen:
         raise RoundClosed("This vote has closed. Here is where the room is now.") from None
-
-
-def voters(store: Store, session_id: int) -> RoundVoters | None:
-    """Who has voted in the round phones vote on now (None if none is open): names only."""
-    row = _open_round(store, session_id)
-    if row is None:
-        return None
-    voted_ids = {r[0] for r in store.db.execute(
-        "SELECT participant_id FROM round_votes WHERE round_id = ?", [row[0]]).fetchall()}
-    people = _participants(store, session_id)
-    return RoundVoters(
-        round_id=row[0], question_id=row[1],
-        voted=tuple(name for pid, name in people if pid in voted_ids),
-        waiting=tuple(name for pid, name in people if pid not in voted_ids),
-    )
-
-
-class VoteWatch:
-    """Cheap change watching for a live "who has voted" display.
-
-    Poll `changed()` as often as you like (a few times a second is cheap): it asks SQLite whether
-    another connection has committed since the last call, and only then is `voters()` worth reading.
-    Commits made through the same store's connection are not seen: whoever made them knows.
-    """
-
-    def __init__(self, store: Store, session_id: int):
-        self.store = store
-        self.session_id = session_id
-        self._version: int | None = None
-
-    def changed(self) -> bool:
-        version = self.store.data_version()
-        changed = version != self._version
-        self._version = version
-        return changed
-
-    def voters(self) -> RoundVoters | None:
-        return voters(self.store, self.session_id)
-
-
-# --- reads ------------------------------------------------------------------------------
-
-
-def _participants(store: Store, session_id: int) -> list[tuple[int, str]]:
-    return [(r[0], r[1]) for r in store.db.execute(
-        "SELECT id, name FROM participants WHERE session_id = ? ORDER BY id", [session_id]).fetchall()]
-
-
-def _open_round(store: Store, session_id: int) -> tuple[int, str, str] | None:
-    """The round most recently opened that is still open (as `Session.open_round`)."""
-    row = store.db.execute(
-        "SELECT id, question_id, state FROM vote_rounds WHERE session_id = ? AND state = 'open' "
-        "ORDER BY opened_at DESC, id DESC LIMIT 1", [session_id]).fetchone()
-    return tuple(row) if row else None
-
-
-def _latest_round(store: Store, session_id: int) -> tuple[int, str, str] | None:
-    row = store.db.execute(
-        "SELECT id, question_id, state FROM vote_rounds WHERE session_id = ? ORDER BY opened_at DESC, id DESC LIMIT 1",
-        [session_id]).fetchone()
-    return tuple(row) if row else None
