@@ -71,6 +71,7 @@ class WorkshopApp(App[None]):
         watch_seconds: float = WATCH_SECONDS,
         keymap: dict[str, str] | None = None,
         setup_problems: Iterable[str] = (),
+        phone_port: int | None = None,
     ):
         super().__init__()
         self.store = store
@@ -82,6 +83,7 @@ class WorkshopApp(App[None]):
         self.draft_seconds = draft_seconds
         self.watch_seconds = watch_seconds
         self.theme = DARK_THEME
+        self.phone_port = phone_port  # None: the server's default port
         self._keymap_wanted = dict(keymap or {})
         self._setup_problems = list(setup_problems)
         self._data_version: int | None = None

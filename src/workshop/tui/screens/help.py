@@ -21,6 +21,8 @@ VOTING = [
     ("0-4", "After the reveal: the level the room agrees on, then why"),
     ("enter", "After a unanimous reveal: settle at that level, no reason needed"),
     ("escape", "Stop keying in votes; the round stays open until revealed"),
+    ("m", "Phones: start the phone-vote server (the join link and QR code appear) or stop it"),
+    ("i", "Phones: show the join link again; 1-9 there free a name taken on a phone"),
 ]
 TEXT_BAR = [
     ("enter", "Save the text (committed at once)"),

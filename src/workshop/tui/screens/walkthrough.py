@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from workshop.analysis import misaligned_questions
@@ -31,6 +32,7 @@ from workshop.tui.base import WorkshopScreen
 from workshop.tui.safe import line
 from workshop.tui.widgets.confirm import Confirm
 from workshop.tui.widgets.outline import Outline
+from workshop.tui.widgets.phones import PhoneServer, PhonesScreen
 from workshop.tui.widgets.question_view import QuestionView
 from workshop.tui.widgets.text_bar import TextBar
 from workshop.tui.widgets.time_box import TimeBox
@@ -82,6 +84,10 @@ class WalkthroughScreen(WorkshopScreen):
         Binding("s", "skip_voter", "Skip", id="walk.skip", tooltip="Skip this participant's vote"),
         Binding("enter", "settle_unanimous", "Settle", show=False, id="walk.settle",
                 tooltip="After a unanimous reveal: settle at that level"),
+        Binding("m", "phones", "Phones", show=False, id="walk.phones",
+                tooltip="Start or stop voting from phones (the app shows the join link and its QR code)"),
+        Binding("i", "show_join", "Join link", show=False, id="walk.join",
+                tooltip="Show the phones' join link and QR code again; free a name taken on a phone"),
         Binding("left,k", "move(-1)", "Prev", show=False, id="walk.prev", tooltip="Previous question"),
         Binding("right,j", "move(1)", "Next", show=False, id="walk.next", tooltip="Next question"),
         Binding("tab", "next_unanswered", "Next open", show=False, id="walk.tab", tooltip="Next unanswered question"),
@@ -97,7 +103,8 @@ class WalkthroughScreen(WorkshopScreen):
         Binding("escape", "escape", "Back", id="walk.escape", tooltip="Leave the vote entry, or go home"),
         Binding("q", "app.quit", "Quit", show=False, id="walk.quit", tooltip="Quit (every answer is already saved)"),
     ]
-    VOTE_ACTIONS = {"digit", "unknown", "skip_voter", "reveal", "escape", "quit", "toggle_private", "guidance"}
+    VOTE_ACTIONS = {"digit", "unknown", "skip_voter", "reveal", "escape", "quit", "toggle_private", "guidance",
+                    "phones", "show_join"}
 
     def __init__(self, session_id: int) -> None:
         super().__init__()
@@ -112,6 +119,9 @@ class WalkthroughScreen(WorkshopScreen):
         self._running_set: str | None = None
         self._shown = False  # the first resume is the opening itself: nothing to reload
         self._runner = secrets.token_hex(8)  # this window, as the time box's clock knows it
+        self._phones: PhoneServer | None = None
+        self._phones_shown: str | None = None  # the join link last shown in a pop-up
+        self._phones_watch: Timer | None = None
 
     # --- building ------------------------------------------------------------------
 
@@ -196,13 +206,15 @@ class WalkthroughScreen(WorkshopScreen):
         )
         self.query_one("#progress", Static).update(Text(f"{s.answered_count}/{s.total} answered   "))
         self.query_one(TimeBox).show(s, self.located.set.id, self.located.set.title)
-        privacy = self.query_one("#privacy", Static)
         if self.app.store.read_only:
-            privacy.update(Text(" READ-ONLY ", style="bold reverse red"))
+            state = Text(" READ-ONLY ", style="bold reverse red")
         elif self.show_private:
-            privacy.update(Text(" PRIVATE SHOWN (h hides) ", style="bold reverse yellow"))
+            state = Text(" PRIVATE SHOWN (h hides) ", style="bold reverse yellow")
         else:
-            privacy.update(Text(" private hidden ", style="dim"))
+            state = Text(" private hidden ", style="dim")
+        if self.phones.running() is not None:  # started here, in another window or with `workshop serve`
+            state.append(" phones on (i) ", style="bold reverse green")
+        self.query_one("#privacy", Static).update(state)
 
     def _status(self, ok: bool, what: str) -> None:
         mark = ("✓ saved ", "bold green") if ok else ("✗ NOT saved ", "bold red")
@@ -220,6 +232,7 @@ class WalkthroughScreen(WorkshopScreen):
         if session is not FAILED:
             self.session = session
             self._show(marks="all")
+        self._check_phones()
 
     def _reload_rounds(self) -> None:
         rounds = self.attempt(self.app.store.rounds, self.session_id, title="Cannot read the votes")
@@ -519,6 +532,71 @@ class WalkthroughScreen(WorkshopScreen):
             if agreed is not None:
                 self._record(AnswerChange.from_level_text(str(agreed), reason="Unanimous vote."),
                              f"agreed level {agreed} (unanimous)", settle=True)
+
+    # --- voting from phones ---------------------------------------------------------------------
+
+    @property
+    def phones(self) -> PhoneServer:
+        if self._phones is None:
+            self._phones = PhoneServer(self.app.store, self.session_id, self.app.phone_port)
+        return self._phones
+
+    def action_phones(self) -> None:
+        """Start the phone-vote server, or stop it (asking first: the phones lose their page)."""
+        if self.app.store.read_only:
+            self.notify("The database is read-only: phones could not vote.", severity="warning", timeout=5)
+            return
+        if not self.session.participants:
+            self.notify("This workshop has no participants to vote.", severity="warning", timeout=4)
+            return
+        if self.phones.running() is None and self.phones.process is None:
+            self.phones.start()
+            self._phones_shown = None
+            self.query_one("#status", Static).update(Text("Starting the phone-vote server…", style="dim"))
+            # It records its link in the database when it listens (StoreChanged brings that); this
+            # also catches a server that exits first, such as on a port already in use.
+            self._phones_watch = self.set_interval(0.5, self._check_phones, name="phone server start")
+            return
+        self.app.push_screen(
+            Confirm("Stop voting from phones?", "The phones lose their page; votes already in are kept.",
+                    yes="stop the server", no="keep it running"),
+            self._stop_phones,
+        )
+
+    def _stop_phones(self, stop: bool | None) -> None:
+        if stop:
+            self.phones.stop()
+            self._phones_shown = None
+            self._show_topbar()
+            self.notify("Voting from phones has stopped.", timeout=4)
+
+    def action_show_join(self) -> None:
+        found = self.phones.running()
+        if found is None:
+            self.notify("Phones are off: press m to let the room vote from their phones.", timeout=4)
+            return
+        claims = self.attempt(self.app.store.claims, self.session_id, title="Cannot read the phones")
+        self.app.push_screen(PhonesScreen(self.session_id, found[0], self.session.participants,
+                                          {} if claims is FAILED else claims, on_dark=self.app.current_theme.dark))
+        self._phones_shown = found[0]
+
+    def _check_phones(self) -> None:
+        """The server this window started recorded its link (or died first): tell the facilitator once."""
+        if self._phones is None or self._phones.process is None:
+            return
+        found = self.phones.running()
+        if found is None:
+            failure = self.phones.failure()
+            if not failure:
+                return  # still starting
+            self.app.report_error(failure, title="Phones could not start")
+        elif found[0] != self._phones_shown:
+            self.action_show_join()
+        if self._phones_watch is not None:
+            self._phones_watch.stop()
+            self._phones_watch = None
+        self.query_one("#status", Static).update("")
+        self._show_topbar()
 
     # --- everything else ---------------------------------------------------------------------
 
