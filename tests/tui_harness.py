@@ -37,6 +37,8 @@ class FrozenClock:
 class TestApp(WorkshopApp):
     """The real app, with blinking cursors off so snapshots do not depend on timing."""
 
+    __test__ = False  # not a test class, whatever its name
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False

@@ -545,13 +545,16 @@ def serve(options: Options, session: int, host: str, port: int) -> int:
 
 def run_app(options: Options) -> int:
     # Imported here so that scripted commands never pay for Textual's import.
+    from workshop.config import load_config
+    from workshop.paths import user_config_file
     from workshop.store import Store
     from workshop.tui.app import WorkshopApp
 
     bank = options.bank()
+    config = load_config(user_config_file())
     store = Store.open_or_read_only(options.db_path())
     try:
-        WorkshopApp(store=store, bank=bank).run()
+        WorkshopApp(store=store, bank=bank, keymap=config.keymap, setup_problems=config.problems).run()
     finally:
         store.close()
     return 0

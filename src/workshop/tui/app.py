@@ -145,7 +145,7 @@ class WorkshopApp(App[None]):
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
         from workshop.tui.screens.help import binding_ids
 
-        known = binding_ids()
+        known = binding_ids(type(self))
         unknown = sorted(set(keymap) - known)
         if unknown:
             self.notify(f"The keymap names no key binding '{unknown[0]}': see F1 for the ids.", title="Settings",

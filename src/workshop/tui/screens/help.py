@@ -49,13 +49,14 @@ def screen_classes() -> list[tuple[str, type[Screen]]]:
     ]
 
 
-def binding_ids() -> set[str]:
-    """Every binding id a keymap can remap."""
-    from workshop.tui.app import WorkshopApp
+def binding_ids(app_class: type) -> set[str]:
+    """Every binding id a keymap can remap: the app's (passed in: this module does not import the
+    app, which imports it) and every screen's and widget's."""
     from workshop.tui.widgets.confirm import Confirm
+    from workshop.tui.widgets.phones import PhonesScreen
     from workshop.tui.widgets.text_bar import TextBar
 
-    classes: list[type] = [cls for _, cls in screen_classes()] + [WorkshopApp, Confirm, TextBar, HelpScreen]
+    classes: list[type] = [cls for _, cls in screen_classes()] + [app_class, Confirm, PhonesScreen, TextBar, HelpScreen]
     return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 
