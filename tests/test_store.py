@@ -422,3 +422,28 @@ def test_a_reader_in_another_thread_never_blocks_writes_here(store, session_id):
     assert store.load_session(session_id).answer("pilot.kpi").level == 3
     with store.reader() as reader, pytest.raises(sqlite3.OperationalError, match="readonly"):
         reader.db.execute("DELETE FROM answers")
+
+
+def test_a_batch_commits_its_writes_together_and_a_refused_one_leaves_the_others_in(store, session_id, db_path):
+    store.open_round(session_id, "pilot.kpi")
+    with store.batch():
+        store.record_vote(session_id, "pilot.kpi", "Bo", 1)
+        with pytest.raises(NotFound):
+            store.record_vote(session_id, "pilot.kpi", "Zed", 2)  # refused on its own
+        with pytest.raises(NotOpen):
+            store.record_vote(session_id, "pilot.baseline", "Bo", 2)  # refused inside its savepoint
+        with Store.open_for_reading(db_path) as other:  # nothing is on disk before the block ends
+            assert other.current_round(session_id).votes == ()
+        store.record_vote(session_id, "pilot.kpi", "Cy", 3)
+    with Store.open_for_reading(db_path) as other:
+        assert other.current_round(session_id).levels() == {1: 1, 2: 3}
+
+
+def test_a_batch_that_cannot_commit_saves_none_of_it(store, session_id):
+    store.open_round(session_id, "pilot.kpi")
+    with pytest.raises(RuntimeError), store.batch():
+        store.record_vote(session_id, "pilot.kpi", "Bo", 1)
+        raise RuntimeError("the disk went away")
+    assert store.current_round(session_id).votes == ()
+    store.record_vote(session_id, "pilot.kpi", "Bo", 2)  # and the store writes normally after
+    assert store.current_round(session_id).levels() == {1: 2}
