@@ -178,6 +178,10 @@ class WalkthroughScreen(WorkshopScreen):
 
     def _show(self, marks: str = "none") -> None:
         """Draw the current question; `marks` is 'all', 'current' or 'none' for the outline's labels."""
+        with self.app.batch_update():  # one layout and one repaint for everything a key changes
+            self._draw(marks)
+
+    def _draw(self, marks: str) -> None:
         answer = self.session.answer(self.question_id)
         self.query_one(QuestionView).show(
             self.located, answer, self.session.target(self.question_id), self.index + 1, len(self.order),
