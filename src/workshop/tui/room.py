@@ -524,7 +524,7 @@ class RoomApp(App[None]):
             return
         from workshop.web.qr import qr_lines
 
-        self.query_one("#join", Static).update(Content.assemble(("Vote from your phone: ", "bold"), content(link)))
+        self.query_one("#join", Static).update(Content.assemble(("Vote by phone: ", "bold"), content(link)))
         code = qr_lines(link, on_dark=True)  # drawn light on the black the stylesheet gives it
         self.query_one("#qr", Static).update(Content("\n".join(code)))
         self.query_one("#qr-link", Static).update(content(link))
