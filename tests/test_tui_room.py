@@ -19,7 +19,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 from workshop.demo import create_demo
-from workshop.session import AnswerChange
+from workshop.session import AnswerChange, NewSession, Participant
 from workshop.store import Store
 from workshop.tui.room import Levels, Progress, RoomApp
 from workshop.web.qr import qr_lines
@@ -218,6 +218,31 @@ async def test_private_notes_flags_evidence_and_who_voted_what_never_reach_the_r
         await pilot.resize_terminal(80, 24)
         check("settled, 80x24", screen_text(room))
     assert len(seen_states) == 5
+    room.store.close()
+
+
+async def test_names_and_reasons_are_drawn_as_typed_never_as_markup(tmp_path):
+    db = tmp_path / "workshop.db"
+    with Store.open(db) as store:
+        session_id = store.create_session(NewSession(
+            organisation="[b]Acme[/b] \x1b]0;pwned\x07Ltd", initiative="Claims [red]triage",
+            facilitator="Ann", participants=(Participant(name="[@click=app.quit]Mallory"),), sets=("business",),
+        ), builtin_bank())
+        question = store.load_session(session_id).bank.questions()[0].id
+        store.set_position(session_id, question)
+        store.record_answer(session_id, question, AnswerChange.from_level_text("na", reason="[i]not ours[/i]"))
+    room = room_app(db)
+    async with room.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(room)
+        assert "[b]Acme[/b] ]0;pwnedLtd · Claims [red]triage" in text  # the escape sequence lost its escape
+        assert "Answer   not applicable   because [i]not ours[/i]" in text
+        with Store.open(db) as other:
+            other.open_round(session_id, question)
+        text = await changed(room, pilot)
+        assert "○ [@click=app.quit]Mallory" in text
+        await pilot.click("#vote")  # a link it is not: the room view stays open
+        assert room.is_running
     room.store.close()
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -282,7 +283,6 @@ class Levels(Widget):
         view = self.view
         if view is None:
             return Text()
-        width, height = max(24, self.size.width), max(len(view.levels), self.size.height)
         vote = view.vote
         counts = vote.counts if vote is not None else ()
         rows: list[tuple[str, Text, int | None]] = [
@@ -291,6 +291,7 @@ class Levels(Widget):
         ]
         if vote is not None and vote.dont_know:
             rows.append(("?", Text("Don't know"), vote.dont_know))
+        width, height = max(24, self.size.width), max(len(rows), self.size.height)  # every row keeps a line
         bar_cells = max(6, min(24, width // 6)) if counts else 0
         bar_column = bar_cells + 6 if counts else 0  # the bar, its count (up to 100), a gap
         text_cells = max(10, width - self.MARK_CELLS - bar_column)
@@ -372,23 +373,29 @@ class Progress(Widget):
         text = Text("Answered per set\n", muted)
         for qset in self.sets:
             filled = round(bar_cells * qset.answered / qset.total) if qset.total else 0
-            text.append_text(line(qset.title, title_cells, style=current if qset.current else ""))
-            text.append(" " * (title_cells - cell_len(line(qset.title, title_cells).plain) + 1))
+            title = line(qset.title, title_cells)
+            if qset.current:
+                title.stylize(current)
+            text.append_text(title)
+            text.append(" " * (title_cells - cell_len(title.plain) + 1))
             text.append("█" * filled, bar_style)
             text.append("░" * (bar_cells - filled), empty)
             text.append(f" {qset.answered:>2}/{qset.total}\n", current if qset.current else muted)
         text.rstrip()
         return text
 
-    def _one_line(self, current: object, muted: object) -> Text:
+    def _one_line(self, current: Style, muted: Style) -> Text:
         width = max(20, self.size.width)
         for limit in (40, 14, 4):  # full titles, then shortened, until the line fits
             text = Text(no_wrap=True, overflow="ellipsis")
             for index, qset in enumerate(self.sets):
                 if index:
                     text.append("   ")
-                text.append_text(line(qset.title, limit, style=current if qset.current else ""))  # type: ignore[arg-type]
-                text.append(f" {qset.answered}/{qset.total}", current if qset.current else muted)  # type: ignore[arg-type]
+                title = line(qset.title, limit)
+                if qset.current:
+                    title.stylize(current)
+                text.append_text(title)
+                text.append(f" {qset.answered}/{qset.total}", current if qset.current else muted)
             if cell_len(text.plain) <= width:
                 break
         return text
@@ -526,6 +533,8 @@ class RoomApp(App[None]):
 
         self.query_one("#join", Static).update(Content.assemble(("Vote by phone: ", "bold"), content(link)))
         code = qr_lines(link, on_dark=True)  # drawn light on the black the stylesheet gives it
-        self.query_one("#qr", Static).update(Content("\n".join(code)))
+        qr = self.query_one("#qr", Static)
+        qr.update(Content("\n".join(code)))
+        qr.styles.width = cell_len(code[0])  # exactly the code: no dark edge beside its quiet zone
         self.query_one("#qr-link", Static).update(content(link))
         self.query_one("#side").styles.width = max(36, cell_len(code[0]) + 4)
