@@ -311,6 +311,8 @@ def test_room_names_an_unknown_workshop_in_one_line(tmp_path):
     ran = run_main("room", "7", db=db)
     assert ran.returncode == 1
     assert ran.stderr == "workshop: error: no workshop with id 7 (see 'workshop list')\n"
+    ran = run_main("room", "0", db=db)
+    assert ran.returncode == 2 and ran.stderr.count("\n") == 1 and "a workshop id is a whole number" in ran.stderr
 
 
 # --- snapshots ----------------------------------------------------------------------------------------
