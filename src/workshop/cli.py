@@ -543,6 +543,25 @@ def serve(options: Options, session: int, host: str, port: int) -> int:
         raise DataError(str(exc)) from None
 
 
+@cli.command()
+@click.argument("session", type=SESSION)
+@click.option("--light", is_flag=True, help="Dark text on a light background, for a bright room.")
+@pass_options
+def room(options: Options, session: int, light: bool) -> int:
+    """Open the room view of a workshop: a second window for the projector, until q or Ctrl+Q.
+
+    It follows the facilitator's app: the question on screen, its five levels, the vote (who has
+    voted, never what; the spread after the reveal), the time box and the progress per set. It never
+    shows private notes, flags, evidence or confidence, and never writes to the database.
+    """
+    with options.reading_store() as store:
+        store.load_session(session)  # an unknown workshop is one line here, not a blank screen
+        from workshop.tui.room import RoomApp  # Textual only for the command that draws
+
+        RoomApp(store, session, light=light).run()
+    return 0
+
+
 def run_app(options: Options) -> int:
     # Imported here so that scripted commands never pay for Textual's import.
     from workshop.config import load_config
