@@ -51,7 +51,7 @@ WITH_ID = {
     "answer": ["{id}", "pilot.kpi", "2"], "ask": ["{id}", "pilot.kpi"], "vote": ["{id}", "pilot.kpi", "Bo", "2"],
     "reveal": ["{id}"], "show": ["{id}"], "target": ["{id}", "pilot.kpi", "2"],
     "decide": ["{id}", "pilot.kpi.define", "accepted"], "export": ["{id}"], "compare": ["{id}"],
-    "archive": ["{id}"],
+    "archive": ["{id}"], "room": ["{id}"], "serve": ["{id}"],
 }
 
 
