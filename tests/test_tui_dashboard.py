@@ -115,7 +115,7 @@ async def test_a_finished_workshop_reads_ready_and_not_provisional(tmp_path: Pat
         assert plain(screen.query_one("#verdict")).strip() == "READY"
         assert screen.query_one("#verdict-panel").border_title == "Verdict"
         assert not screen.query_one("#provisional").display
-        assert [plain(w) for w in screen.query("#reasons .text")][0].startswith("All 69 applicable questions meet")
+        assert plain(screen.query("#reasons .text").first()).startswith("All 69 applicable questions meet")
         assert screen.query_one("#blockers-panel").border_title == "Blockers"
         assert plain(screen.query_one("#blockers .empty")) == "No gate question is under its target."
         assert plain(screen.query_one("#top-actions .empty")).startswith("No action needed")
