@@ -171,7 +171,7 @@ class ActionPlanScreen(AnalysedScreen):
                 tooltip="Name the person who owns the highlighted action (enter takes the name suggested)"),
         Binding("d", "edit('due')", "Due date", id="actions.due",
                 tooltip="Set the due date of the highlighted action (YYYY-MM-DD; empty clears it)"),
-        Binding("slash", "edit('search')", "Find", id="actions.find",
+        Binding("slash", "edit('search')", "Find", id="actions.find", key_display="/",
                 tooltip="Show only the actions whose titles hold these words, and go to the first"),
         Binding("g", "edit('goto')", "Go to #", id="actions.goto", tooltip="Go to an action by its number"),
         Binding("1", "cycle('set')", "Set", show=False, id="actions.filter_set",
