@@ -123,7 +123,7 @@ async def test_accept_saves_at_once_and_reject_asks_for_an_optional_reason(plan)
 
         await pilot.press("down", "r")
         await pilot.pause()
-        assert bar(screen).is_open and "Reject #103" in plain(screen.query_one("#text-bar-label"))
+        assert bar(screen).is_open and "Why reject #103?" in plain(screen.query_one("#text-bar-label"))
         await paste(pilot, "covered by the group's programme")
         await pilot.press("enter")
         await settle(pilot)

@@ -189,8 +189,8 @@ class ActionPlanScreen(AnalysedScreen):
 
     BAR_LABELS = {
         "owner": "Owner of #{n}:",
-        "due": "Due date of #{n} (YYYY-MM-DD):",
-        "reject": "Reject #{n}, because (optional):",
+        "due": "Due #{n} (YYYY-MM-DD):",
+        "reject": "Why reject #{n}? (optional)",
         "search": "Find in the titles:",
         "goto": "Go to action #",
     }
