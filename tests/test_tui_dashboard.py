@@ -1,10 +1,11 @@
-"""The dashboard: verdict, scores per set, blockers and top actions, current after changes elsewhere."""
+"""The dashboard: verdict, top actions, scores per set and blockers, current after changes elsewhere."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from workshop.analysis import analyse
@@ -28,38 +29,96 @@ async def open_dashboard(app, pilot) -> DashboardScreen:
 
 async def test_dashboard_shows_what_the_analysis_says(tmp_path: Path):
     app = make_app(tmp_path)
-    first = analyse(app.store.load_session(1)).actions[0].action_id
-    app.store.decide(1, ActionDecision(action_id=first, decision="accepted", owner_name="Priya Shah",
+    first = analyse(app.store.load_session(1)).actions[0]
+    app.store.decide(1, ActionDecision(action_id=first.action_id, decision="accepted", owner_name="Priya Shah",
                                        due_date=dt.date(2026, 12, 4)))
     expected = analyse(app.store.load_session(1))
+    verdict = expected.verdict
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(app, pilot)
 
-        verdict = screen.query_one("#verdict", Static)
-        assert plain(verdict).strip() == expected.verdict.status.label.upper() == "NOT READY"
-        assert verdict.has_class("-not-ready")
+        badge = screen.query_one("#verdict", Static)
+        assert plain(badge).strip() == verdict.status.label.upper() == "NOT READY"
+        assert badge.has_class("-not-ready")
         readiness = plain(screen.query_one("#readiness"))
         assert "Readiness 12/100" in readiness and "15% to target" in readiness
-        reasons = " ".join(plain(w) for w in screen.query("#reasons .text"))
-        assert "10 gate questions are under target" in reasons
-        assert "15% of the way to its targets" in reasons
-        assert "Gate not met" not in reasons  # those are listed once, under Blockers
+        # Provisional: said in the title and in the analysis's own words, with what is missing.
+        assert screen.query_one("#verdict-panel").border_title == "Verdict (provisional)"
+        assert plain(screen.query_one("#provisional")) == verdict.provisional_note
+        assert "54 of 69 questions (3 of them gates) are not assessed yet" in verdict.provisional_note
+
+        reasons = [plain(w) for w in screen.query("#reasons .text")]
+        # The gates from the verdict's own lists (7 found short, 3 never assessed), then its other reasons.
+        assert (len(verdict.failed_gates), len(verdict.gates_to_assess)) == (7, 3)
+        assert reasons[0] == "7 gate questions are under target, 3 still to assess: see Blockers."
+        assert reasons[1:] == list(verdict.reasons)
+        assert not any("Gate not met" in r or "Gate still to assess" in r for r in reasons)
 
         bars = screen.query_one("#set-bars", ScoreBars).bars
         assert [b.label for b in bars] == [s.title for s in expected.sets]
         assert bars[0].value_text.startswith("26 of 75")
+        assert screen.query_one("#scores-panel").border_title == "Scores per set · weakest: Risk (4)"
 
-        blockers = [plain(w) for w in screen.query("#blockers .prompt")]
-        assert len(blockers) == len(expected.verdict.blockers) == 10
-        assert blockers[0].startswith(expected.verdict.blockers[0].prompt)
-        assert screen.query_one("#blockers-panel").border_title == "Blockers: 10"
+        panel = screen.query_one("#blockers-panel")
+        assert panel.border_title == "Blockers: 7 not met · 3 still to assess"
+        rows = list(screen.query("#blockers .blocker"))
+        assert [r.has_class("-failed") for r in rows] == [True] * 7 + [False] * 3
+        texts = [plain(r.query_one(".prompt")) for r in rows]
+        assert texts[0].startswith(verdict.failed_gates[0].prompt) and "level 2" in texts[0]
+        assert texts[7].startswith(verdict.gates_to_assess[0].prompt) and "still to assess" in texts[7]
+        assert "level" not in texts[7].splitlines()[-1]  # never "not met" for a gate nobody assessed
+        assert [plain(r.query_one(".mark")) for r in rows][6:8] == ["■", "□"]
 
-        top = [plain(w) for w in screen.query("#top-actions .action")]
-        assert len(top) == 5
-        assert [t.splitlines()[0] for t in top] == [a.title for a in expected.actions[:5]]
-        assert "accepted · Priya Shah · due 2026-12-04" in top[0]  # the decision taken on the first action
-        assert f"{len(expected.actions)} actions in the plan" in plain(screen.query_one("#actions-more"))
+        numbers = [plain(w) for w in screen.query("#top-actions .number")]
+        titles = [plain(w) for w in screen.query("#top-actions .title")]
+        metas = [plain(w) for w in screen.query("#top-actions .meta.-full")]
+        assert numbers == [f"#{a.number}" for a in expected.actions[:5]] and numbers[0] == f"#{first.number}"
+        assert titles == [a.title for a in expected.actions[:5]]
+        # One owner: the person the room named (in the decision's own wording), else the role.
+        assert metas[0].startswith("accepted · Priya Shah · due 2026-12-04")
+        assert metas[0].count("Priya Shah") == 1 and first.owner not in metas[0]
+        second = expected.actions[1]
+        assert metas[1].startswith(f"{second.owner} · not decided yet")
+        assert screen.query_one("#actions-panel").border_subtitle == f"{len(expected.actions)} actions in the plan · a: decide"
         assert "Northwind Insurance (demo)" in screen.sub_title
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_top_actions_are_on_screen_and_no_panel_grows_blank_rows(tmp_path: Path, size):
+    app = make_app(tmp_path)
+    width, height = size
+    async with app.run_test(size=size) as pilot:
+        screen = await open_dashboard(app, pilot)
+        footer_top = height - 1
+        panel = screen.query_one("#actions-panel")
+        assert panel.region.y >= 1 and panel.region.bottom <= footer_top, panel.region  # whole, without scrolling
+        rows = list(screen.query("#top-actions .top-action"))
+        assert len(rows) == 5 and all(r.region.bottom <= footer_top for r in rows)
+        if width < 110:
+            assert all(r.region.height == 1 for r in rows)  # one line each on a narrow screen
+            assert screen.query_one("#scores-panel").region.y < footer_top  # the scores start on screen too
+        # Every panel is exactly as tall as its rows (plus its border): no blank rows anywhere.
+        for panel_id, rows_id in (("#blockers-panel", "#blockers"), ("#actions-panel", "#top-actions")):
+            inner = sum(child.outer_size.height for child in screen.query_one(rows_id).children)
+            assert screen.query_one(panel_id).outer_size.height == inner + 2
+        stacked = screen.query_one("#panels")
+        assert stacked.outer_size.height < 60
+
+
+async def test_a_finished_workshop_reads_ready_and_not_provisional(tmp_path: Path):
+    app = make_app(tmp_path)
+    session = app.store.load_session(1)
+    for question in session.bank.questions():
+        app.store.record_answer(1, question.id, AnswerChange.from_level_text(str(session.target(question.id))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_dashboard(app, pilot)
+        assert plain(screen.query_one("#verdict")).strip() == "READY"
+        assert screen.query_one("#verdict-panel").border_title == "Verdict"
+        assert not screen.query_one("#provisional").display
+        assert plain(screen.query("#reasons .text").first()).startswith("All 69 applicable questions meet")
+        assert screen.query_one("#blockers-panel").border_title == "Blockers"
+        assert plain(screen.query_one("#blockers .empty")) == "No gate question is under its target."
+        assert plain(screen.query_one("#top-actions .empty")).startswith("No action needed")
 
 
 async def test_dashboard_is_current_after_answers_and_decisions_change(tmp_path: Path):
@@ -67,21 +126,22 @@ async def test_dashboard_is_current_after_answers_and_decisions_change(tmp_path:
     first = analyse(app.store.load_session(1)).actions[0]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(app, pilot)
-        assert len(screen.query("#blockers .prompt")) == 10
+        assert len(screen.query("#blockers .blocker.-failed")) == 7
 
         await pilot.press("a")  # to the action plan
         await settle(pilot)
         assert isinstance(app.screen, ActionPlanScreen)
         await pilot.press("a")  # accept the first action there
+        await settle(pilot)
         # Meanwhile the walk-through (another screen) raises a blocker to its target.
         app.store.record_answer(1, "biz.results.kpi", AnswerChange.from_level_text("3"))
         await pilot.press("escape")
         await settle(pilot)
 
         assert app.screen is screen
-        assert len(screen.query("#blockers .prompt")) == 9
+        assert len(screen.query("#blockers .blocker.-failed")) == 6
         assert not any("measured results" in plain(w) for w in screen.query("#blockers .prompt"))
-        assert "accepted" in plain(screen.query("#top-actions .action").first())
+        assert "accepted" in plain(screen.query("#top-actions .meta.-full").first())
         assert app.store.load_session(1).decisions[first.action_id].decision is Decision.ACCEPTED
 
 
@@ -100,15 +160,17 @@ async def test_dashboard_keys_open_export_and_go_back(tmp_path: Path):
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_dashboard_scrolls_at_80_by_24(tmp_path: Path):
+async def test_dashboard_scrolls_to_the_blockers_at_80_by_24(tmp_path: Path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_dashboard(app, pilot)
         scroll = screen.query_one("#dashboard")
         assert scroll.has_focus and scroll.max_scroll_y > 0
-        await pilot.press("pagedown")
+        await pilot.press("end")
         await pilot.pause()
-        assert scroll.scroll_target_y > 0 or scroll.scroll_y > 0
+        last = list(screen.query("#blockers .blocker"))[-1]
+        assert scroll.scroll_target_y == scroll.max_scroll_y
+        assert last.region.height > 0 and last.region.bottom <= 23  # the last blocker comes into view, with no blank rows after it
 
 
 def test_snapshot_dashboard_80x24(tmp_path: Path, snap_compare):

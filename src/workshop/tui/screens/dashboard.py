@@ -1,9 +1,14 @@
 """Dashboard: where the pilot stands, read from the analysis.
 
-Scores per set as bars with the target marked, the readiness index and percent-to-target, the
-verdict and its reasons, the blockers (gate questions under target) and the top of the action
-plan. The analysis runs in a worker each time the screen is shown, so the dashboard is current
-after answers change in the walk-through or decisions in the action plan.
+The verdict and its reasons, the top of the action plan, the scores per set as bars with the target
+marked, and the blockers (gate questions under target: the gates the room found short apart from
+those still to assess). The analysis runs in a worker each time the screen is shown, so the
+dashboard is current after answers change in the walk-through or decisions in the action plan.
+
+Layout: from WIDE columns the verdict and the top actions sit side by side above the scores and
+the blockers; narrower, the panels stack in that order and each top action takes one line, so the
+verdict, the top actions and the scores fit an 80x24 terminal. Every panel is as tall as what it
+holds: nothing grows into blank rows.
 """
 
 from __future__ import annotations
@@ -15,48 +20,64 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from workshop import formatting as numbers
-from workshop.analysis import Analysis, QuestionScore, RecommendedAction, VerdictStatus
-from workshop.session import Decision, Session
-from workshop.tui.safe import content, string
+from workshop.analysis import ActionStatus, Analysis, QuestionScore, RecommendedAction, Verdict, VerdictStatus
+from workshop.session import Session
+from workshop.tui.safe import string
 from workshop.tui.screens.analysed import AnalysedScreen
 from workshop.tui.widgets.score_bars import Bar, ScoreBars
 
 TOP_ACTIONS = 5
-# The verdict's reasons begin with one sentence per blocker; the Blockers panel lists those
-# questions with their set and level, so the verdict panel does not repeat them.
-GATE_REASON_PREFIX = "Gate not met:"
+WIDE = 110  # from this width the verdict and the top actions sit side by side
 
 VERDICT_CLASSES = {
     VerdictStatus.READY: "-ready",
     VerdictStatus.READY_WITH_CONDITIONS: "-conditions",
     VerdictStatus.NOT_READY: "-not-ready",
 }
+STATUS_STYLES = {
+    ActionStatus.OPEN: "$text-muted",
+    ActionStatus.ACCEPTED: "$text-success",
+    ActionStatus.MET: "$text-success",
+    ActionStatus.REJECTED: "$text-error",
+}
+FAILED_MARK = "■"
+TO_ASSESS_MARK = "□"
 
 
-def decision_text(action: RecommendedAction) -> str:
-    """'accepted · Priya Shah · due 2026-12-04', 'rejected' or 'not decided yet'."""
-    decision = action.decision
-    if decision is None:
-        return "not decided yet"
-    parts = [decision.decision.value]
-    if decision.decision is Decision.ACCEPTED:
-        if decision.owner_name:
-            parts.append(decision.owner_name)
-        if decision.due_date:
-            parts.append(f"due {decision.due_date.isoformat()}")
-    return " · ".join(parts)
+def gates_sentence(verdict: Verdict) -> Content | None:
+    """'7 gate questions are under target, 3 still to assess: see Blockers.', from the verdict's own lists."""
+    failed, to_assess = len(verdict.failed_gates), len(verdict.gates_to_assess)
+    if not failed and not to_assess:
+        return None
+    parts: list[tuple[str, str] | str] = []
+    if failed:
+        parts.append((numbers.plural(failed, "gate question is", "gate questions are") + " under target", "bold"))
+    if to_assess:
+        if failed:
+            parts += [", ", (f"{to_assess} still to assess", "bold")]
+        else:
+            parts.append((numbers.plural(to_assess, "gate question is", "gate questions are") + " still to assess",
+                          "bold"))
+    parts.append(": see Blockers.")
+    return Content.assemble(*parts)
 
 
-def decision_style(action: RecommendedAction) -> str:
-    if action.decision is None:
-        return "$text-muted"
-    return "$text-success" if action.decision.decision is Decision.ACCEPTED else "$text-error"
+def action_meta(action: RecommendedAction, *, short: bool = False) -> str:
+    """Who owns it and what the room decided, one owner: 'IT architect · not decided yet',
+    'Business sponsor · accepted · due 2026-12-04' or 'accepted · Priya Shah · due 2026-12-04'
+    (the decision's wording names the person when the room named one). `short` leaves out
+    'not decided yet', for one-line rows."""
+    if action.decision is None and short:
+        return action.owner_name
+    decision = numbers.decision_text(action)
+    named = action.decision is not None and action.decision.owner_name.strip()
+    return decision if named else f"{action.owner_name} · {decision}"
 
 
 class DashboardScreen(AnalysedScreen):
     SCREEN_NAME = "dashboard"
     SUB_TITLE = "Dashboard"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("escape", "back", "Back", id="dashboard.back", tooltip="Back to the previous screen"),
         Binding(
@@ -83,20 +104,21 @@ class DashboardScreen(AnalysedScreen):
                 with Horizontal(id="verdict-line"):
                     yield Static("…", id="verdict")
                     yield Static("Computing the analysis…", id="readiness")
+                yield Static(id="provisional")
                 yield Vertical(id="reasons")
+            with Vertical(id="actions-panel", classes="panel") as panel:
+                panel.border_title = "Top actions"
+                yield Vertical(id="top-actions")
             with Vertical(id="scores-panel", classes="panel") as panel:
                 panel.border_title = "Scores per set"
                 yield ScoreBars(id="set-bars")
             with Vertical(id="blockers-panel", classes="panel") as panel:
                 panel.border_title = "Blockers"
                 yield Vertical(id="blockers")
-            with Vertical(id="actions-panel", classes="panel") as panel:
-                panel.border_title = "Top actions"
-                yield Vertical(id="top-actions")
-                yield Static(id="actions-more")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#provisional").display = False
         self.query_one("#dashboard").focus()
 
     # --- drawing ------------------------------------------------------------------
@@ -110,17 +132,17 @@ class DashboardScreen(AnalysedScreen):
         self.query_one("#scores-panel").border_subtitle = f"{answered} · 0-100 · ┃ target"
 
     def show_analysis(self, analysis: Analysis) -> None:
-        self._show_verdict(analysis)
-        self._show_scores(analysis)
-        self._show_blockers(analysis)
-        self._show_actions(analysis)
+        with self.app.batch_update():
+            self._show_verdict(analysis)
+            self._show_actions(analysis)
+            self._show_scores(analysis)
+            self._show_blockers(analysis)
 
     def _show_verdict(self, analysis: Analysis) -> None:
         verdict = analysis.verdict
         label = self.query_one("#verdict", Static)
         label.update(f" {verdict.status.label.upper()} ")
         label.set_classes(VERDICT_CLASSES[verdict.status])
-        weakest = analysis.weakest_set
         readiness = [
             ("Readiness ", "$text-muted"),
             (numbers.score(analysis.readiness_index), "bold"),
@@ -129,31 +151,25 @@ class DashboardScreen(AnalysedScreen):
             (numbers.percent(analysis.percent_to_target), "bold"),
             (" to target", "$text-muted"),
         ]
-        if weakest is not None:
-            readiness += [
-                (" · weakest set: ", "$text-muted"),
-                (string(weakest.title, 40), "bold"),
-                (f" ({numbers.score(weakest.score)})", ""),
-            ]
         self.query_one("#readiness", Static).update(Content.assemble(*readiness))
 
+        panel = self.query_one("#verdict-panel")
+        panel.border_title = "Verdict (provisional)" if verdict.provisional else "Verdict"
+        panel.set_class(verdict.provisional, "-provisional")
+        provisional = self.query_one("#provisional", Static)
+        provisional.update(Content.styled(verdict.provisional_note, "$text-warning"))
+        provisional.display = verdict.provisional
+
         rows: list[Horizontal] = []
-        blockers = len(verdict.blockers)
-        if blockers:
-            noun = "gate question is" if blockers == 1 else "gate questions are"
-            rows.append(
-                self._reason_row(
-                    Content.assemble((f"{blockers} {noun} under target", "bold"), ": see Blockers."), "$text-error"
-                )
-            )
-        for reason in verdict.reasons:
-            if blockers and reason.startswith(GATE_REASON_PREFIX):
-                continue
-            rows.append(self._reason_row(content(reason)))
+        gates = gates_sentence(verdict)
+        if gates is not None:
+            rows.append(self._reason_row(gates, "$text-error" if verdict.failed_gates else "$text-warning"))
+        # The reasons never hold a sentence per gate: those are the verdict's gate_reasons, listed
+        # under Blockers with their set and level.
+        rows += [self._reason_row(Content(string(reason))) for reason in verdict.reasons]
         container = self.query_one("#reasons", Vertical)
-        with self.app.batch_update():
-            container.remove_children()
-            container.mount_all(rows)
+        container.remove_children()
+        container.mount_all(rows)
 
     @staticmethod
     def _reason_row(text: Content, bullet_style: str = "$text-muted") -> Horizontal:
@@ -170,66 +186,78 @@ class DashboardScreen(AnalysedScreen):
             note = f"weakest: {string(s.weakest.title, 40)}" if s.weakest is not None and s.score is not None else ""
             bars.append(Bar(string(s.title, 40), s.score, target=s.target_score, value_text=value_text, note=note))
         self.query_one("#set-bars", ScoreBars).bars = tuple(bars)
+        weakest = analysis.weakest_set
+        title = "Scores per set"
+        if weakest is not None and len(analysis.sets) > 1:
+            title += f" · weakest: {string(weakest.title, 40)} ({numbers.score(weakest.score)})"
+        self.query_one("#scores-panel").border_title = title
 
     def _show_blockers(self, analysis: Analysis) -> None:
-        blockers = analysis.verdict.blockers
-        panel = self.query_one("#blockers-panel")
-        panel.border_title = f"Blockers: {len(blockers)}" if blockers else "Blockers"
+        verdict = analysis.verdict
+        failed, to_assess = verdict.failed_gates, verdict.gates_to_assess
+        counts = []
+        if failed:
+            counts.append(f"{len(failed)} not met")
+        if to_assess:
+            counts.append(f"{len(to_assess)} still to assess")
+        self.query_one("#blockers-panel").border_title = f"Blockers: {' · '.join(counts)}" if counts else "Blockers"
         container = self.query_one("#blockers", Vertical)
-        with self.app.batch_update():
-            container.remove_children()
-            if not blockers:
-                container.mount(Static("No gate question is under its target.", classes="empty"))
-                return
-            container.mount_all(self._blocker_row(analysis, q) for q in blockers)
+        container.remove_children()
+        if not counts:
+            container.mount(Static("No gate question is under its target.", classes="empty"))
+            return
+        container.mount_all(
+            [self._blocker_row(analysis, q, failed=True) for q in failed]
+            + [self._blocker_row(analysis, q, failed=False) for q in to_assess]
+        )
 
-    def _blocker_row(self, analysis: Analysis, q: QuestionScore) -> Horizontal:
+    def _blocker_row(self, analysis: Analysis, q: QuestionScore, *, failed: bool) -> Horizontal:
         set_score = analysis.set_score(q.set_id)
+        state = [("  ·  level ", "$text-muted"), (q.level_text, "bold")] if failed else [
+            ("  ·  ", "$text-muted"), ("still to assess", "bold $text-warning")]
         body = Content.assemble(
             string(q.prompt),
             "\n",
             (string(set_score.title if set_score else q.set_id, 40), "$text-muted"),
-            ("  ·  level ", "$text-muted"),
-            (q.level_text, "bold"),
+            *state,
             (f"  ·  target {q.target}", "$text-muted"),
         )
-        return Horizontal(Static("■", classes="mark"), Static(body, classes="prompt"), classes="blocker")
+        mark = Static(FAILED_MARK if failed else TO_ASSESS_MARK, classes="mark")
+        return Horizontal(mark, Static(body, classes="prompt"),
+                          classes="blocker -failed" if failed else "blocker -to-assess")
 
     def _show_actions(self, analysis: Analysis) -> None:
         actions = analysis.actions[:TOP_ACTIONS]
         container = self.query_one("#top-actions", Vertical)
-        with self.app.batch_update():
-            container.remove_children()
-            if not actions:
-                container.mount(
-                    Static("No action needed: every answer is at or above its actions' thresholds.", classes="empty")
-                )
-            else:
-                container.mount_all(self._action_row(a) for a in actions)
-        more = self.query_one("#actions-more", Static)
-        total = len(analysis.actions)
-        if total > len(actions):
-            more.update(
-                Content.assemble(
-                    (f"{total} actions in the plan. Press ", "$text-muted"),
-                    ("a", "bold"),
-                    (" to decide them.", "$text-muted"),
-                )
+        container.remove_children()
+        if not actions:
+            container.mount(
+                Static("No action needed: every answer is at or above its actions' thresholds.", classes="empty")
             )
         else:
-            more.update("")
-        more.display = total > len(actions)
+            container.mount_all([self._action_row(a) for a in actions])
+        total = len(analysis.actions)
+        panel = self.query_one("#actions-panel")
+        panel.border_subtitle = f"{numbers.plural(total, 'action', 'actions')} in the plan · a: decide" if total else ""
 
     def _action_row(self, action: RecommendedAction) -> Horizontal:
-        meta = [string(action.owner, 40), f"effort {action.effort.value}", action.horizon.label.lower()]
-        details = [(" · ".join(meta), "$text-muted"), ("  ·  ", "$text-muted")]
-        details.append((string(decision_text(action), 120), decision_style(action)))
-        if action.verify_first:
-            details.append(("  ! verify first", "bold $text-warning"))
-        body = Content.assemble((string(action.title, 200), "bold"), "\n", *details)
+        style = STATUS_STYLES[action.status]
+        verify = [("  ! verify first", "bold $text-warning")] if action.verify_first else []
+        horizon = numbers.horizon_text(action.horizon) + (" (provisional)" if action.provisional else "")
+        full = Content.assemble(
+            (string(action_meta(action), 160), style),
+            *verify,
+            (f"  ·  effort {action.effort.value} · {horizon}", "$text-muted"),
+        )
+        short = Content.assemble((string(action_meta(action, short=True), 160), style), *verify)
         return Horizontal(
-            Static(str(action.rank), classes="rank"),
-            Static(body, classes="action"),
+            Static(f"#{action.number}", classes="number"),
+            Vertical(
+                Static(Content.styled(string(action.title, 200), "bold"), classes="title"),
+                Static(full, classes="meta -full"),
+                Static(short, classes="meta -short"),
+                classes="body",
+            ),
             classes="top-action",
         )
 
