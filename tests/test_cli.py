@@ -6,10 +6,16 @@ import json
 
 import pytest
 
-from helpers import FIXTURE_SETS, run_cli
+from helpers import FIXTURE_SETS, run_cli, run_main
 
 
 def cli(*args, db):
+    """`workshop ARGS` in this process: the console script's own `main`, without a new interpreter."""
+    return run_main("--questionnaires", str(FIXTURE_SETS), *args, db=db)
+
+
+def cli_process(*args, db):
+    """`workshop ARGS` as its own process, where what the shell sees (status, streams) is the point."""
     return run_cli("--questionnaires", str(FIXTURE_SETS), *args, db=db)
 
 
@@ -34,8 +40,8 @@ def assert_one_line_error(result, status: int, fragment: str):
 
 def test_new_prints_the_id_and_list_shows_progress(db_path, workshop_id):
     assert workshop_id == "1"
-    assert cli("answer", workshop_id, "pilot.kpi", "2", db=db_path).stdout == "saved pilot.kpi = 2\n"
-    listing = json.loads(cli("list", "--json", db=db_path).stdout)
+    assert cli_process("answer", workshop_id, "pilot.kpi", "2", db=db_path).stdout == "saved pilot.kpi = 2\n"
+    listing = json.loads(cli_process("list", "--json", db=db_path).stdout)
     assert [(s["organisation"], s["initiative"], s["date"], s["answered"], s["total"]) for s in listing] == [
         ("Acme", "Claims triage", "2026-11-20", 1, 5)
     ]
@@ -117,6 +123,19 @@ def test_decide_and_target_and_archive(db_path, workshop_id):
 )
 def test_bad_input_is_one_line_with_an_exit_status(db_path, workshop_id, args, status, fragment):
     assert_one_line_error(cli(*args, db=db_path), status, fragment)
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "fragment"),
+    [
+        (["answer", "1", "pilot.kpi", "7"], 2, "level must be 0-4"),
+        (["show", "5"], 1, "no workshop with id 5"),
+        (["frobnicate"], 2, "No such command 'frobnicate'"),
+    ],
+)
+def test_errors_reach_the_shell_as_one_line_and_a_status(db_path, workshop_id, args, status, fragment):
+    """The same errors through a real process: what a script calling `workshop` sees."""
+    assert_one_line_error(cli_process(*args, db=db_path), status, fragment)
 
 
 def test_foreign_database_file_is_refused_untouched(tmp_path):
