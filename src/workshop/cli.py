@@ -122,7 +122,7 @@ class Options:
 
     def sources(self) -> list[Path]:
         from workshop.paths import user_questionnaire_dir
-        from workshop.questionnaire import builtin_dir
+        from workshop.setfiles import builtin_dir
 
         sources = [builtin_dir()]
         user_dir = user_questionnaire_dir()
@@ -135,13 +135,22 @@ class Options:
         return sources
 
     def bank(self) -> QuestionBank:
-        """Built-in sets, the user's folder, and any --questionnaires folders; refuses broken ones."""
-        from workshop.questionnaire import QuestionnaireError, load_paths
+        """Built-in sets, the user's folder, and any --questionnaires folders; refuses broken ones.
 
-        result = load_paths(self.sources())
+        Read from the cache while no file has changed since it was last checked.
+        """
+        from workshop.questionnaire import QuestionnaireError, load_bank
+
+        result = load_bank(self.sources())
         if result.problems:
             raise QuestionnaireError(result.problems)
         return result.bank
+
+    def bank_checked(self) -> bool:
+        """Has the bank these files make been checked (and found without problems) before?"""
+        from workshop.setfiles import bank_key, is_cached, toml_files
+
+        return is_cached(bank_key(toml_files(self.sources())))
 
 
 pass_options = click.make_pass_decorator(Options)
@@ -294,16 +303,16 @@ def new(options: Options, org: str, initiative: str, facilitator: str, date: Any
 def list_(options: Options, as_json: bool) -> int:
     """Workshops, newest first, with their progress."""
     with options.reading_store() as store:
-        sessions = store.list_sessions()
-    if as_json:
-        _print_json([s.model_dump(mode="json") for s in sessions])
-        return 0
-    if not sessions:
+        if as_json:
+            _print_json([s.model_dump(mode="json") for s in store.list_sessions()])
+            return 0
+        rows = store.session_rows()  # plain rows: the table needs no model
+    if not rows:
         print("No workshops yet. Start one with: workshop new --org ORG --initiative NAME --facilitator NAME")
         return 0
     _print_table(
         ["ID", "DATE", "ORGANISATION", "INITIATIVE", "PROGRESS", "STATUS"],
-        [[s.id, s.date, s.organisation, s.initiative, f"{s.answered}/{s.total}", s.status.value] for s in sessions],
+        [[s.id, s.date, s.organisation, s.initiative, f"{s.answered}/{s.total}", s.status] for s in rows],
     )
     return 0
 
@@ -329,7 +338,7 @@ def answer(options: Options, session: int, question: str, level: str, **extra: A
     change = _model(lambda: AnswerChange.from_level_text(level, reason=reason, **extra))
     with options.store() as store:
         if change.answered_by is None:
-            change = change.model_copy(update={"answered_by": store.load_session(session).facilitator})
+            change = change.model_copy(update={"answered_by": store.facilitator(session)})
         saved = store.record_answer(session, question, change)
     print(f"saved {question} = {saved.describe()}")
     return 0
@@ -548,7 +557,9 @@ def run_app(options: Options) -> int:
     from workshop.store import Store
     from workshop.tui.app import WorkshopApp
 
-    bank = options.bank()
+    # Sets checked before and unchanged since are loaded when first needed, after the home screen is
+    # drawn; new or changed ones are checked now, so a broken set is reported before the app opens.
+    bank = options.bank if options.bank_checked() else options.bank()
     store = Store.open_or_read_only(options.db_path())
     try:
         WorkshopApp(store=store, bank=bank).run()

@@ -1,0 +1,67 @@
+"""Start-up: the home screen is drawn before the question bank is loaded, and a broken set still
+stops the app before it opens."""
+
+from __future__ import annotations
+
+import pytest
+
+from workshop import cli
+from workshop.questionnaire import QuestionBank
+from workshop.store import Store
+
+import tui_harness
+from tui_harness import builtin_bank, settle
+
+
+class Loader:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> QuestionBank:
+        self.calls += 1
+        return builtin_bank()
+
+
+async def test_home_is_drawn_before_the_bank_is_loaded_and_the_form_loads_it(tmp_path):
+    loader = Loader()
+    store = Store.open(tmp_path / "w.db")
+    app = tui_harness.TestApp(store, loader, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.SCREEN_NAME == "home" and loader.calls == 0
+        await pilot.press("n")
+        await settle(pilot)
+        assert loader.calls == 1
+        assert app.screen.query_one("#set-business")  # the form lists the sets the loader gave
+        assert app.bank is app.bank and loader.calls == 1
+    store.close()
+
+
+@pytest.fixture
+def launched(monkeypatch):
+    """What `workshop` would open the app with, instead of opening it."""
+    seen: dict[str, object] = {}
+
+    def run(app):
+        seen["bank"] = app._bank if app._bank is not None else app._load_bank
+
+    monkeypatch.setattr("workshop.tui.app.WorkshopApp.run", run)
+    return seen
+
+
+def test_sets_checked_before_are_loaded_when_first_needed(launched):
+    assert cli.main([]) == 0
+    assert isinstance(launched["bank"], QuestionBank)  # first run: checked before the app opens
+    assert cli.main([]) == 0
+    assert callable(launched["bank"])  # unchanged since: loaded after the first frame
+    assert launched["bank"]() == builtin_bank()
+
+
+def test_a_broken_set_stops_the_app_before_it_opens(tmp_path, launched, capsys):
+    assert cli.main([]) == 0  # the built-in sets are cached
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "broken.toml").write_text('id = "broken"\n')
+    launched.clear()
+    assert cli.main(["--questionnaires", str(folder)]) == 1
+    assert "broken.toml" in capsys.readouterr().err and not launched
