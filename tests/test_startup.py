@@ -65,3 +65,25 @@ def test_a_broken_set_stops_the_app_before_it_opens(tmp_path, launched, capsys):
     launched.clear()
     assert cli.main(["--questionnaires", str(folder)]) == 1
     assert "broken.toml" in capsys.readouterr().err and not launched
+
+
+async def test_the_list_is_drawn_first_then_every_row_gets_its_progress_and_verdict(tmp_path):
+    from workshop.session import AnswerChange, NewSession
+    from workshop.tui.screens.home import FIRST_SCREENFUL
+
+    bank = builtin_bank()
+    store = Store.open(tmp_path / "w.db")
+    ids = [store.create_session(NewSession(organisation=f"Org {n}", initiative=f"Pilot {n}", facilitator="Fay",
+                                           sets=("business",)), bank) for n in range(FIRST_SCREENFUL + 5)]
+    oldest = ids[0]  # listed last: after the first screenful
+    store.record_answer(oldest, "biz.kpi.agreed", AnswerChange.from_level_text("3"))
+    app = tui_harness.TestApp(store, bank, export_dir=tmp_path / "exports")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        table = home.query_one("#workshops")
+        assert table.row_count == len(ids)
+        assert str(table.get_cell(str(oldest), "progress")) == "1/17"
+        assert set(home.verdicts) == set(ids)
+        assert str(table.get_cell(str(oldest), "verdict")) == home.verdicts[oldest] == "Not ready"
+    store.close()
