@@ -2,7 +2,7 @@
 
 The first screen, so the first frame: the list is one light query (`Store.session_rows`, plain
 rows, no model built, pydantic not imported yet), and only the first screenful of rows, with
-their answers counted, is added before it is drawn; the rest follow. The verdicts need each
+their answers counted, is added before it is drawn; the rest follow a screenful a frame. The verdicts need each
 workshop loaded and analysed: a worker thread works them out once that frame is drawn, and posts
 them to the screen as `VerdictsReady` messages.
 """
@@ -71,6 +71,7 @@ class HomeScreen(WorkshopScreen):
         self.summaries: list[SessionRow] = []
         self._verdicts: Verdicts = {}
         self._answered: dict[int, int] = {}  # workshop id -> questions answered, for the rows added so far
+        self._stale_verdicts: list[tuple[int, str | None]] = []  # to work out once the rows are added
         self._generation = 0  # bumped each time the table is refilled
         self.show_archived = False
 
@@ -106,11 +107,8 @@ class HomeScreen(WorkshopScreen):
         self._answered = {}  # counted again as rows are added: answers may have changed
         # Verdicts are kept across visits: only workshops changed since their verdict was computed
         # are analysed again (back from a walk-through, that is one).
-        stale = [(s.id, s.updated_at) for s in self.summaries if self._stale(s)]
+        self._stale_verdicts = [(s.id, s.updated_at) for s in self.summaries if self._stale(s)]
         self._fill()
-        if stale:
-            # Once the list is on screen: the worker's thread would slow the first frame down.
-            self.call_after_refresh(self._compute_verdicts, stale)
 
     def _visible(self) -> list[SessionRow]:
         text = self.query_one("#filter", Input).value.strip().casefold()
@@ -126,18 +124,25 @@ class HomeScreen(WorkshopScreen):
         table.clear()
         visible = self._visible()
         self._generation += 1
-        # A screenful now, the rest once it is drawn: the list appears as fast with 1,000 workshops as with 10.
-        self._add_rows(self._generation, visible[:FIRST_SCREENFUL], selected)
-        if len(visible) > FIRST_SCREENFUL:
-            self.call_after_refresh(self._add_rows, self._generation, visible[FIRST_SCREENFUL:], selected)
+        self._add_rows(self._generation, visible, selected)
         empty = not self.summaries
         self.query_one("#empty").display = empty
         table.display = not empty
         self.query_one("#filter").display = not empty
 
-    def _add_rows(self, generation: int, summaries: list[SessionRow], selected: int | None) -> None:
+    def _add_rows(self, generation: int, rows: list[SessionRow], selected: int | None) -> None:
+        """A screenful of rows now, the next after the screen is drawn again, and so on: the list
+        appears as fast with 1,000 workshops as with 10, and the table measures only the rows it
+        was given since it last drew."""
         if generation != self._generation:
             return  # the list was filled again (a filter, a reload) before these rows were added
+        summaries, rest = rows[:FIRST_SCREENFUL], rows[FIRST_SCREENFUL:]
+        if rest:
+            self.call_after_refresh(self._add_rows, generation, rest, selected)
+        elif self._stale_verdicts:
+            # Once the list is on screen: the worker's thread would slow its frames down.
+            self.call_after_refresh(self._compute_verdicts, self._stale_verdicts)
+            self._stale_verdicts = []
         table = self.query_one("#workshops", DataTable)
         uncounted = [s.id for s in summaries if s.id not in self._answered]
         if uncounted:
