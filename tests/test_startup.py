@@ -3,6 +3,8 @@ stops the app before it opens."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from workshop import cli
@@ -44,6 +46,7 @@ def launched(monkeypatch):
 
     def run(app):
         seen["bank"] = app._bank if app._bank is not None else app._load_bank
+        seen["collecting"] = gc.isenabled()
 
     monkeypatch.setattr("workshop.tui.app.WorkshopApp.run", run)
     return seen
@@ -52,6 +55,7 @@ def launched(monkeypatch):
 def test_sets_checked_before_are_loaded_when_first_needed(launched):
     assert cli.main([]) == 0
     assert isinstance(launched["bank"], QuestionBank)  # first run: checked before the app opens
+    assert launched["collecting"]  # a command runs without the garbage collector; the app with it
     assert cli.main([]) == 0
     assert callable(launched["bank"])  # unchanged since: loaded after the first frame
     assert launched["bank"]() == builtin_bank()
@@ -87,3 +91,15 @@ async def test_the_list_is_drawn_first_then_every_row_gets_its_progress_and_verd
         assert set(home.verdicts) == set(ids)
         assert str(table.get_cell(str(oldest), "verdict")) == home.verdicts[oldest] == "Not ready"
     store.close()
+
+
+def test_a_command_leaves_the_garbage_collector_as_it_found_it(capsys):
+    assert gc.isenabled()
+    assert cli.main(["list"]) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert cli.main(["list"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
