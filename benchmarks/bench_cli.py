@@ -6,9 +6,9 @@ Prints figures; asserts nothing. Goal (issue 13): every command within 1.3x of t
 
 Each round runs the floor, then every command once, each a fresh interpreter (`subprocess`, no
 shell), so a busy moment on the machine hits the floor and the commands alike; the medians are
-compared. One uncounted round first puts the files in the page cache and fills the question-bank
-cache, as on a machine where workshop has run before; the first run after the question sets
-changed (cache cold) is timed on its own.
+compared. One uncounted round first puts the files in the page cache, writes the bytecode caches
+and fills the question-bank cache, as on a machine where workshop has run before; the first run
+after the question sets changed (bank cache empty) is timed on its own.
 
 Two more references are printed, not goals: a bare `python -c pass`, and the floor with pydantic's
 model machinery loaded (`from pydantic import BaseModel`): `import pydantic` alone loads almost
@@ -18,7 +18,6 @@ nothing (pydantic imports lazily), so any command that builds one pydantic model
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_store import fill
+from bench_store import child_env, fill
 
 from workshop.questionnaire import builtin_dir, load_paths
 from workshop.store import Store
@@ -94,17 +93,14 @@ def main() -> None:
             ids = fill(store, bank, args.workshops)
         out = folder / "out"
         out.mkdir()
-        env = {**os.environ, "WORKSHOP_DB": str(db), "WORKSHOP_QUESTIONNAIRES": str(folder / "no-user-sets"),
-               "WORKSHOP_CONFIG": str(folder / "no-config.toml"), "XDG_CACHE_HOME": str(folder / "cache")}
+        env = child_env(WORKSHOP_DB=str(db), WORKSHOP_QUESTIONNAIRES=str(folder / "no-user-sets"),
+                        WORKSHOP_CONFIG=str(folder / "no-config.toml"), WORKSHOP_CACHE=str(folder / "cache"))
         workshop = [sys.executable, "-m", "workshop"]
         chosen = [(name, argv) for name, argv in commands(ids[-1], ids[-2], question, action, out)
                   if not only or name in only]
         runs: dict[str, list[float]] = {name: [] for name in ["floor", *REFERENCES, *(n for n, _ in chosen)]}
 
         cold = []  # the question-bank cache emptied before each run
-        for _ in range(3):
-            shutil.rmtree(folder / "cache", ignore_errors=True)
-            cold.append(run_ms([*workshop, "questions"], env))
         for counted in [False] + [True] * args.rounds:
             timings = [("floor", run_ms(FLOOR, env))]
             timings += [(name, run_ms(argv, env)) for name, argv in REFERENCES.items()]
@@ -112,6 +108,8 @@ def main() -> None:
             if counted:
                 for name, ms in timings:
                     runs[name].append(ms)
+                shutil.rmtree(folder / "cache", ignore_errors=True)
+                cold.append(run_ms([*workshop, "questions"], env))
 
     floor = statistics.median(runs["floor"])
     print(f"workshops in the file: {args.workshops}; {args.rounds} interleaved rounds; medians (min)")

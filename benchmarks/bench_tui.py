@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_store import fill, p95
+from bench_store import child_env, fill, p95
 
 from workshop.questionnaire import builtin_dir, load_paths
 from workshop.store import Store
@@ -186,10 +186,10 @@ def time_launch(argv: list[str], env: dict[str, str], marker: str) -> float:
 
 def _env(db: Path) -> dict[str, str]:
     """The file, a private question-bank cache and no user sets or settings, on a 120x40 xterm."""
-    return {**os.environ, "WORKSHOP_DB": str(db), "WORKSHOP_CACHE": str(db.parent / "cache"),
-            "WORKSHOP_QUESTIONNAIRES": str(db.parent / "no-user-sets"),
-            "WORKSHOP_CONFIG": str(db.parent / "no-config.toml"),
-            "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
+    return child_env(WORKSHOP_DB=str(db), WORKSHOP_CACHE=str(db.parent / "cache"),
+                     WORKSHOP_QUESTIONNAIRES=str(db.parent / "no-user-sets"),
+                     WORKSHOP_CONFIG=str(db.parent / "no-config.toml"),
+                     TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
 
 
 def time_saved_drawn(db: Path, marker: str, presses: int) -> list[float]:
