@@ -71,3 +71,12 @@ def test_listing_workshops_imports_no_model(db_path, session_id):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split(" ", 1) == ["1", "[]\n"]
+
+
+def test_a_status_is_set_from_the_enum_or_its_value_and_nothing_else(store, session_id):
+    store.set_status(session_id, "archived")
+    assert store.load_session(session_id).status is SessionStatus.ARCHIVED
+    store.set_status(session_id, SessionStatus.ACTIVE)
+    assert store.session_rows()[0].status == "active"
+    with pytest.raises(StoreError, match="not 'deleted'"):
+        store.set_status(session_id, "deleted")

@@ -506,12 +506,10 @@ def compare(options: Options, sessions: tuple[int, ...], as_json: bool) -> int:
 @pass_options
 def archive(options: Options, session: int, restore: bool) -> int:
     """Archive a workshop (or restore it)."""
-    from workshop.session import SessionStatus
-
-    status = SessionStatus.ACTIVE if restore else SessionStatus.ARCHIVED
+    status = "active" if restore else "archived"  # SessionStatus values: this command builds no model
     with options.store() as store:
         store.set_status(session, status)
-    print(f"workshop {session} is {status.value}")
+    print(f"workshop {session} is {status}")
     return 0
 
 

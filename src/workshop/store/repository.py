@@ -58,6 +58,9 @@ if TYPE_CHECKING:
         VoteRound,
     )
 
+# The values of SessionStatus, for the writes that take them without importing the models.
+SESSION_STATUSES = ("active", "archived")
+
 # A time box not heard from for this long was left running by a window that died.
 CLOCK_STALE_SECONDS = 60.0
 
@@ -274,7 +277,7 @@ class Store:
                     "initiative": new.initiative,
                     "facilitator": new.facilitator,
                     "date": new.date.isoformat(),
-                    "status": "active",  # SessionStatus.ACTIVE
+                    "status": SESSION_STATUSES[0],  # SessionStatus.ACTIVE
                     "sets": json.dumps(list(new.sets)),
                     "snapshot": digest,
                     "question_count": len(chosen.questions()),
@@ -416,10 +419,15 @@ class Store:
         ).fetchone()
         return self.load_session(row[0]) if row else None
 
-    def set_status(self, session_id: int, status: SessionStatus) -> None:
+    def set_status(self, session_id: int, status: SessionStatus | str) -> None:
+        """Archive or restore; `status` is a SessionStatus or its value ("active", "archived"), so a
+        command can archive without importing the models."""
+        value = str(status)  # a SessionStatus is a StrEnum: its str is its value
+        if value not in SESSION_STATUSES:
+            raise StoreError(f"a workshop is {' or '.join(SESSION_STATUSES)}, not '{terminal(value, 40)}'")
         self._session_row(session_id)
         with self._writing():
-            self.db["sessions"].update(session_id, {"status": status.value, "updated_at": _now()})
+            self.db["sessions"].update(session_id, {"status": value, "updated_at": _now()})
 
     def set_position(self, session_id: int, question_id: str) -> None:
         self._check_question(session_id, question_id)
