@@ -332,8 +332,11 @@ async def drive_app(db: Path, bank, exports: Path, opens: int, presses: int) -> 
                 await _until(pilot, lambda: isinstance(app.screen, WalkthroughScreen) and app.screen.is_mounted)
                 await pilot.pause()
                 opened.append((time.perf_counter() - start) * 1000)
-                await pilot.press("escape")  # home again: its verdicts refill; wait so they do not overlap
+                await pilot.press("escape")  # home again: rows and verdicts refill; wait so they do not overlap
                 await _until(pilot, lambda: app.screen is home)
+                table = home.query_one("#workshops")
+                await _until(pilot, lambda t=table: t.row_count == len(home.summaries))
+                await _until(pilot, lambda: len(home.verdicts) == len(home.summaries))
                 await app.workers.wait_for_complete()
                 await pilot.press(*["up"] * n)
             figures["open_ms"] = opened

@@ -71,7 +71,7 @@ class HomeScreen(WorkshopScreen):
         self.summaries: list[SessionRow] = []
         self._verdicts: Verdicts = {}
         self._answered: dict[int, int] = {}  # workshop id -> questions answered, for the rows added so far
-        self._stale_verdicts: list[tuple[int, str | None]] = []  # to work out once the rows are added
+        self._stale_verdicts: list[tuple[int, str | None]] = []  # to work out once the first rows are drawn
         self._generation = 0  # bumped each time the table is refilled
         self.show_archived = False
 
@@ -130,7 +130,7 @@ class HomeScreen(WorkshopScreen):
         table.display = not empty
         self.query_one("#filter").display = not empty
 
-    def _add_rows(self, generation: int, rows: list[SessionRow], selected: int | None) -> None:
+    def _add_rows(self, generation: int, rows: list[SessionRow], selected: int | None, frame: int = 0) -> None:
         """A screenful of rows now, the next after the screen is drawn again, and so on: the list
         appears as fast with 1,000 workshops as with 10, and the table measures only the rows it
         was given since it last drew."""
@@ -138,9 +138,9 @@ class HomeScreen(WorkshopScreen):
             return  # the list was filled again (a filter, a reload) before these rows were added
         summaries, rest = rows[:FIRST_SCREENFUL], rows[FIRST_SCREENFUL:]
         if rest:
-            self.call_after_refresh(self._add_rows, generation, rest, selected)
-        elif self._stale_verdicts:
-            # Once the list is on screen: the worker's thread would slow its frames down.
+            self.call_after_refresh(self._add_rows, generation, rest, selected, frame + 1)
+        if self._stale_verdicts and (frame == 1 or not rest):
+            # Once the first rows are on screen: the worker's thread would slow that frame down.
             self.call_after_refresh(self._compute_verdicts, self._stale_verdicts)
             self._stale_verdicts = []
         table = self.query_one("#workshops", DataTable)
