@@ -1,4 +1,4 @@
-"""Where workshop keeps its files: the database and the user's own question sets."""
+"""Where workshop keeps its files: the database, the user's own question sets, settings and cache."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ APP_NAME = "workshop"
 DB_ENV = "WORKSHOP_DB"
 QUESTIONNAIRES_ENV = "WORKSHOP_QUESTIONNAIRES"
 CONFIG_ENV = "WORKSHOP_CONFIG"
+CACHE_ENV = "WORKSHOP_CACHE"
 
 
 def default_db_path() -> Path:
@@ -36,3 +37,10 @@ def user_config_file() -> Path:
     if value := os.environ.get(CONFIG_ENV):
         return Path(value).expanduser()
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def cache_dir() -> Path:
+    """`WORKSHOP_CACHE` if set, else the user's cache folder: what can be rebuilt at any time."""
+    if value := os.environ.get(CACHE_ENV):
+        return Path(value).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME))

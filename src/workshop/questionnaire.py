@@ -3,12 +3,17 @@
 A question set is one TOML file. Loading never raises on a bad file: every
 problem becomes a one-line `Problem` naming the file, the line where one can
 be found, the question or action id and the field.
+
+`load_paths` always reads and checks every file (`workshop validate`); `load_bank` reads the bank
+checked last time from a cache while the files' bytes are the same (see `workshop.setfiles`).
+Both are linear in the number of questions.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,8 +22,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from workshop import setfiles
 from workshop.errors import DataProblem
 from workshop.files import read_small_text
+from workshop.setfiles import builtin_dir as builtin_dir  # found there; importable from here as before
+from workshop.setfiles import toml_files
 from workshop.text import terminal
 
 ID_PATTERN = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
@@ -292,25 +300,6 @@ class QuestionnaireError(DataProblem):
         super().__init__(first + more)
 
 
-def builtin_dir() -> Path:
-    """The built-in sets: shipped in the wheel, or at the repo root in a checkout."""
-    packaged = Path(__file__).parent / "questionnaires"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "questionnaires"
-
-
-def toml_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to the `*.toml` files inside them, sorted; keep files as given."""
-    found: list[Path] = []
-    for path in paths:
-        try:
-            found.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
-        except OSError:
-            found.append(path)  # a folder that cannot be listed: reading it reports why
-    return found
-
-
 @dataclass(frozen=True)
 class _Loaded:
     path: str
@@ -319,6 +308,27 @@ class _Loaded:
 
     def problem(self, item: str, field: str, message: str) -> Problem:
         return Problem(self.path, message, line=_line_of(self.text, item), item=item, field=field)
+
+
+def load_bank(paths: Iterable[Path]) -> LoadResult:
+    """`load_paths`, or the bank these very files gave last time, read from the cache.
+
+    A cached bank had no problems when it was checked, and the key covers every byte of every file,
+    so the result is the same as loading them; only the time differs.
+    """
+    files = toml_files(paths)
+    key = setfiles.bank_key(files)
+    cached = setfiles.read_cached(key)
+    if cached is not None:
+        try:
+            return LoadResult(QuestionBank.model_validate_json(cached), [], files)
+        except ValidationError:
+            pass  # written by something else, or damaged: load the files
+    result = load_paths(files)
+    # Cached only if no file changed while it was being checked: the key must describe the bank.
+    if key is not None and not result.problems and setfiles.bank_key(files) == key:
+        setfiles.write_cached(key, result.bank.model_dump_json())
+    return result
 
 
 def load_paths(paths: Iterable[Path]) -> LoadResult:
@@ -416,17 +426,18 @@ def _cross_check(loaded: list[_Loaded]) -> list[Problem]:
     first_use: dict[str, _Loaded] = {}
     actions: dict[str, tuple[_Loaded, Action]] = {}
     for item in loaded:
-        ids = [(item.qset.id, "id")] + [(section.id, "id") for section in item.qset.sections]
+        ids = [item.qset.id] + [section.id for section in item.qset.sections]
         for question in item.qset.questions():
-            ids.append((question.id, "id"))
-            ids += [(action.id, "id") for action in question.actions]
+            ids.append(question.id)
+            ids += [action.id for action in question.actions]
             for action in question.actions:
                 actions.setdefault(action.id, (item, action))
-        for ident, field in ids:
+        uses = Counter(ids)  # counted once per file: linear in the number of ids
+        for ident in ids:
             first = first_use.setdefault(ident, item)
-            if first is not item or ids.count((ident, field)) > 1:
+            if first is not item or uses[ident] > 1:
                 where = "" if first is item else f" (already used in {first.path})"
-                problems.append(item.problem(ident, field, f"id is not unique{where}"))
+                problems.append(item.problem(ident, "id", f"id is not unique{where}"))
 
     for item, action in actions.values():
         for dep in action.depends_on:

@@ -3,6 +3,10 @@
 Every write is its own `BEGIN IMMEDIATE ... COMMIT`: when a method returns, what
 it wrote is on disk (synchronous=FULL), and a second process writing the same
 file waits its turn instead of failing.
+
+The models are imported where they are used, not with this module: the app draws its home screen
+from `session_rows` before pydantic is imported, and a command that only checks an id
+(`_check_question`) reads it from the stored snapshot's JSON without validating the whole bank.
 """
 
 from __future__ import annotations
@@ -16,32 +20,15 @@ import json
 import os
 import secrets
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import ValidationError
 from sqlite_utils import Database
 
 from workshop.errors import one_line_error
-from workshop.questionnaire import MAX_LEVEL, QuestionBank
-from workshop.session import (
-    ActionDecision,
-    Answer,
-    AnswerChange,
-    HistoryEntry,
-    NewSession,
-    Participant,
-    RoundState,
-    RunningClock,
-    Session,
-    SessionStatus,
-    SessionSummary,
-    TargetChange,
-    Vote,
-    VoteRound,
-)
 from workshop.store.connection import (
     FileIdentity,
     ReadOnlyStore,
@@ -54,6 +41,26 @@ from workshop.store.connection import (
     open_reader,
 )
 from workshop.text import skeleton, terminal
+
+if TYPE_CHECKING:
+    from workshop.questionnaire import QuestionBank
+    from workshop.session import (
+        ActionDecision,
+        Answer,
+        AnswerChange,
+        HistoryEntry,
+        NewSession,
+        Participant,
+        RunningClock,
+        Session,
+        SessionStatus,
+        SessionSummary,
+        Vote,
+        VoteRound,
+    )
+
+# The values of SessionStatus, for the writes that take them without importing the models.
+SESSION_STATUSES = ("active", "archived")
 
 # A time box not heard from for this long was left running by a window that died.
 CLOCK_STALE_SECONDS = 60.0
@@ -70,6 +77,20 @@ class NotFound(StoreError):
 
 class NotOpen(StoreError):
     """A vote for, or a reveal of, a round that is not open."""
+
+
+class SessionRow(NamedTuple):
+    """One line of the list of workshops, read without building a model: what the home screen and
+    `workshop list` show. Dates and times are as stored (ISO 8601 text)."""
+
+    id: int
+    organisation: str
+    initiative: str
+    date: str
+    status: str  # a SessionStatus value: "active" or "archived"
+    answered: int | None  # None when not counted (see `session_rows`)
+    total: int
+    updated_at: str | None  # the last change that can move the verdict
 
 
 @dataclass(frozen=True)
@@ -115,10 +136,18 @@ def _reported(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(*args, **kwargs)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the database: {exc}") from None
-        except ValidationError as exc:
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            if not _is_validation_error(exc):
+                raise
             raise StoreError(f"a stored workshop could not be read ({one_line_error(exc)})") from None
 
     return wrapper
+
+
+def _is_validation_error(exc: BaseException) -> bool:
+    """Without importing pydantic: if it is not imported yet, nothing has been validated."""
+    pydantic_core = sys.modules.get("pydantic_core")
+    return pydantic_core is not None and isinstance(exc, pydantic_core.ValidationError)
 
 
 def _one_error_kind(cls: type) -> type:
@@ -140,6 +169,7 @@ class Store:
         self._identity = FileIdentity.of(path) if path is not None and not read_only else None
         self._banks: dict[str, QuestionBank] = {}  # snapshots never change: safe to cache
         self._batch_depth = 0  # inside batch(): writes are savepoints of its one transaction
+        self._ids: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # snapshot -> question, action ids
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -183,7 +213,8 @@ class Store:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot read {self._reads}: {exc}") from None
         reader = Store(Database(conn, execute_plugins=False), self.path, read_only="a background reader", reads=reads)
-        reader._banks = self._banks  # snapshots never change: the cache is safe to share
+        reader._banks = self._banks  # snapshots never change: the caches are safe to share
+        reader._ids = self._ids
         return reader
 
     @contextlib.contextmanager
@@ -279,7 +310,7 @@ class Store:
                     "initiative": new.initiative,
                     "facilitator": new.facilitator,
                     "date": new.date.isoformat(),
-                    "status": SessionStatus.ACTIVE.value,
+                    "status": SESSION_STATUSES[0],  # SessionStatus.ACTIVE
                     "sets": json.dumps(list(new.sets)),
                     "snapshot": digest,
                     "question_count": len(chosen.questions()),
@@ -296,7 +327,46 @@ class Store:
         self._banks[digest] = chosen
         return int(session_id)
 
+    def session_rows(self, include_archived: bool = True, count_answers: bool = True) -> list[SessionRow]:
+        """The list of workshops, newest first, as plain rows: one query, no model built.
+
+        Counting the answers reads every answer in the file; without `count_answers` they are left
+        None, for `answered_counts` to fill in for the rows on screen (the app's first frame).
+        """
+        where = "" if include_archived else "WHERE s.status = 'active'"
+        answered = "NULL" if not count_answers else (
+            "(SELECT count(*) FROM answers a WHERE a.session_id = s.id AND a.status IS NOT NULL)"
+        )
+        return [
+            SessionRow(*r)
+            for r in self.db.execute(
+                f"""
+                SELECT s.id, s.organisation, s.initiative, s.date, s.status, {answered}, s.question_count, s.updated_at
+                FROM sessions s {where}
+                ORDER BY s.date DESC, s.id DESC
+                """
+            ).fetchall()
+        ]
+
+    def answered_counts(self, session_ids: list[int]) -> dict[int, int]:
+        """How many questions each of these workshops has answered."""
+        counts = dict.fromkeys(session_ids, 0)
+        for start in range(0, len(session_ids), 500):  # within SQLite's limit on parameters
+            chunk = session_ids[start:start + 500]
+            counts.update(self.db.execute(
+                f"SELECT session_id, count(*) FROM answers WHERE session_id IN ({', '.join('?' * len(chunk))}) "
+                "AND status IS NOT NULL GROUP BY session_id",
+                chunk,
+            ).fetchall())
+        return counts
+
+    def facilitator(self, session_id: int) -> str:
+        """Who facilitates a workshop: one column, without loading the workshop."""
+        return self._session_row(session_id)["facilitator"]
+
     def list_sessions(self, include_archived: bool = True) -> list[SessionSummary]:
+        from workshop.session import SessionSummary
+
         where = "" if include_archived else "WHERE s.status = 'active'"
         rows = self.db.execute(
             f"""
@@ -317,6 +387,8 @@ class Store:
         ]
 
     def load_session(self, session_id: int) -> Session:
+        from workshop.session import ActionDecision, Session, TargetChange
+
         row = self._session_row(session_id)
         sid = row["id"]
         participants = self.participants(sid)
@@ -377,10 +449,15 @@ class Store:
         ).fetchone()
         return self.load_session(row[0]) if row else None
 
-    def set_status(self, session_id: int, status: SessionStatus) -> None:
+    def set_status(self, session_id: int, status: SessionStatus | str) -> None:
+        """Archive or restore; `status` is a SessionStatus or its value ("active", "archived"), so a
+        command can archive without importing the models."""
+        value = str(status)  # a SessionStatus is a StrEnum: its str is its value
+        if value not in SESSION_STATUSES:
+            raise StoreError(f"a workshop is {' or '.join(SESSION_STATUSES)}, not '{terminal(value, 40)}'")
         self._session_row(session_id)
         with self._writing():
-            self.db["sessions"].update(session_id, {"status": status.value, "updated_at": _now()})
+            self.db["sessions"].update(session_id, {"status": value, "updated_at": _now()})
 
     def set_position(self, session_id: int, question_id: str) -> None:
         self._check_question(session_id, question_id)
@@ -397,6 +474,8 @@ class Store:
 
     def _write_answer(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
         """Inside a write transaction: the answer, its history and the session's change time."""
+        from workshop.session import Answer
+
         row = self._one("SELECT * FROM answers WHERE session_id = ? AND question_id = ?", [session_id, question_id])
         old = _answer(row) if row else Answer(question_id=question_id)
         now = dt.datetime.now(dt.UTC)
@@ -423,6 +502,8 @@ class Store:
 
     def open_round(self, session_id: int, question_id: str) -> VoteRound:
         """Start a new blind vote on a question. Earlier rounds on it are kept, whatever their state."""
+        from workshop.session import RoundState
+
         self._check_question(session_id, question_id)
         with self._writing():
             round_id = self.db["vote_rounds"].insert(
@@ -435,6 +516,9 @@ class Store:
         self, session_id: int, question_id: str, participant: str | int, level: int | None
     ) -> Vote:
         """One participant's level (None: "don't know") in the question's open round; a second vote replaces it."""
+        from workshop.questionnaire import MAX_LEVEL
+        from workshop.session import RoundState, Vote
+
         self._check_question(session_id, question_id)
         participant_id = self._participant_id(session_id, participant)
         if level is not None and not 0 <= level <= MAX_LEVEL:
@@ -451,6 +535,8 @@ class Store:
 
     def reveal_round(self, session_id: int, question_id: str | None = None) -> VoteRound:
         """Show an open round's votes: the question's, or the round most recently opened in the workshop."""
+        from workshop.session import RoundState
+
         self._session_row(session_id)
         with self._writing():
             if question_id is not None:
@@ -469,6 +555,8 @@ class Store:
 
     def settle_round(self, session_id: int, question_id: str, change: AnswerChange) -> Answer:
         """Record the level the room agreed after a reveal and mark the round settled, in one commit."""
+        from workshop.session import RoundState
+
         self._check_question(session_id, question_id)
         with self._writing():
             row = self._latest_round_row(session_id, question_id)
@@ -480,6 +568,8 @@ class Store:
 
     def participants(self, session_id: int) -> tuple[Participant, ...]:
         """A workshop's participants, in the order they were listed (a light read)."""
+        from workshop.session import Participant
+
         # Plain SQL, not rows_where: a missing table must be an error, not an empty list.
         return tuple(
             Participant(id=p[0], name=p[1], role=p[2] or "")
@@ -498,6 +588,8 @@ class Store:
         )
         if row is None:
             return None
+        from workshop.session import Vote
+
         votes = [
             Vote(round_id=row["id"], question_id=row["question_id"], participant_id=v[0], level=v[1])
             for v in self.db.execute(
@@ -508,6 +600,8 @@ class Store:
 
     def rounds(self, session_id: int) -> tuple[VoteRound, ...]:
         """Every vote round of a workshop with its votes, oldest first."""
+        from workshop.session import Vote
+
         votes: dict[int, list[Vote]] = {}
         for v in self.db.execute(
             """
@@ -532,7 +626,7 @@ class Store:
         )
 
     def decide(self, session_id: int, decision: ActionDecision) -> None:
-        if decision.action_id not in self.bank(session_id).actions():
+        if decision.action_id not in self._snapshot_ids(self._session_row(session_id)["snapshot"])[1]:
             raise NotFound(f"workshop {session_id} has no action '{terminal(decision.action_id, 80)}'")
         with self._writing():
             self.db["decisions"].upsert(
@@ -572,6 +666,8 @@ class Store:
                 )
 
     def history(self, session_id: int) -> list[HistoryEntry]:
+        from workshop.session import HistoryEntry
+
         self._session_row(session_id)
         return [
             HistoryEntry(
@@ -647,6 +743,8 @@ class Store:
 
     def clock_state(self, session_id: int) -> tuple[dict[str, int], RunningClock | None]:
         """Seconds booked per set, and the clock running now: what a time box needs, read cheaply."""
+        from workshop.session import RunningClock
+
         rows = list(self.db["set_clocks"].rows_where("session_id = ?", [session_id]))
         running = next((RunningClock(set_id=r["set_id"], since=r["running_since"]) for r in rows
                         if r["running_since"]), None)
@@ -722,6 +820,8 @@ class Store:
         return self._bank(self._session_row(session_id)["snapshot"])
 
     def _bank(self, digest: str) -> QuestionBank:
+        from workshop.questionnaire import QuestionBank
+
         if digest not in self._banks:
             row = self.db.execute("SELECT content FROM snapshots WHERE hash = ?", [digest]).fetchone()
             self._banks[digest] = QuestionBank.model_validate_json(row[0])
@@ -733,8 +833,29 @@ class Store:
             raise NotFound(f"no workshop with id {session_id} (see 'workshop list')")
         return row
 
+    def _snapshot_ids(self, digest: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The question ids and action ids of a stored snapshot.
+
+        From the validated bank when this store has it; else from the snapshot's JSON, without
+        validating the whole bank (a command that records one answer needs only to know the id).
+        """
+        if digest not in self._ids:
+            bank = self._banks.get(digest)
+            if bank is not None:
+                questions = bank.questions()
+                ids = (frozenset(q.id for q in questions), frozenset(a.id for q in questions for a in q.actions))
+            else:
+                row = self.db.execute("SELECT content FROM snapshots WHERE hash = ?", [digest]).fetchone()
+                try:
+                    stored = [q for s in json.loads(row[0])["sets"] for c in s["sections"] for q in c["questions"]]
+                    ids = (frozenset(q["id"] for q in stored), frozenset(a["id"] for q in stored for a in q["actions"]))
+                except (TypeError, KeyError, ValueError) as exc:
+                    raise StoreError(f"a stored workshop could not be read (its question sets: {exc!r})") from None
+            self._ids[digest] = ids
+        return self._ids[digest]
+
     def _check_question(self, session_id: int, question_id: str) -> None:
-        if self.bank(session_id).question(question_id) is None:
+        if question_id not in self._snapshot_ids(self._session_row(session_id)["snapshot"])[0]:
             raise NotFound(
                 f"workshop {session_id} has no question '{terminal(question_id, 80)}' (see 'workshop questions')"
             )
@@ -753,6 +874,8 @@ class Store:
 
 
 def _answer(row: dict[str, Any]) -> Answer:
+    from workshop.session import Answer
+
     return Answer(
         question_id=row["question_id"],
         status=row["status"],
@@ -769,6 +892,8 @@ def _answer(row: dict[str, Any]) -> Answer:
 
 
 def _round(row: dict[str, Any], votes: list[Vote]) -> VoteRound:
+    from workshop.session import VoteRound
+
     return VoteRound(
         id=row["id"], question_id=row["question_id"], state=row["state"], opened_at=row["opened_at"],
         revealed_at=row["revealed_at"], settled_at=row["settled_at"], votes=tuple(votes),

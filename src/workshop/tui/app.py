@@ -14,21 +14,25 @@ a score. Three things every screen relies on live here:
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from workshop.paths import default_export_dir
-from workshop.questionnaire import QuestionBank
 from workshop.store import Store, StoreError
 from workshop.tui.errors import first_line
 from workshop.tui.messages import StoreChanged
 from workshop.tui.safe import string
+
+if TYPE_CHECKING:
+    from workshop.questionnaire import QuestionBank
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -61,7 +65,7 @@ class WorkshopApp(App[None]):
     def __init__(
         self,
         store: Store,
-        bank: QuestionBank,
+        bank: QuestionBank | Callable[[], QuestionBank],
         *,
         export_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -75,7 +79,10 @@ class WorkshopApp(App[None]):
     ):
         super().__init__()
         self.store = store
-        self.bank = bank
+        # The question bank, or how to load it when a screen first needs it (after the first frame).
+        self._bank: QuestionBank | None = None if callable(bank) else bank
+        self._load_bank: Callable[[], QuestionBank] | None = bank if callable(bank) else None
+        self._bank_lock = threading.Lock()
         self.export_dir = export_dir or default_export_dir()
         self.clock = clock  # injected so time boxes are testable and snapshots stable
         self.wall_clock = wall_clock  # for time boxes other windows started
@@ -89,6 +96,22 @@ class WorkshopApp(App[None]):
         self._data_version: int | None = None
         if store.read_only:
             self.sub_title = f"READ-ONLY: {string(store.read_only, 80)}"
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run in this terminal. Everything imported so far lives as long as the app: frozen, the
+        garbage collector stops walking it, so no full collection (15-30 ms) lands in the first frame."""
+        gc.freeze()
+        return super().run(*args, **kwargs)
+
+    @property
+    def bank(self) -> QuestionBank:
+        """The question sets in play: new workshops and the demo are made from them."""
+        if self._bank is None:
+            with self._bank_lock:  # a worker thread may ask at the same time
+                if self._bank is None and self._load_bank is not None:
+                    self._bank = self._load_bank()
+        assert self._bank is not None
+        return self._bank
 
     def on_mount(self) -> None:
         from workshop.tui.screens.home import HomeScreen

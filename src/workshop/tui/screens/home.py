@@ -1,23 +1,36 @@
-"""Home: every workshop in the database, newest first, with a filter."""
+"""Home: every workshop in the database, newest first, with a filter.
+
+The first screen, so the first frame: the list is one light query (`Store.session_rows`, plain
+rows, no model built, pydantic not imported yet), and only the first screenful of rows, with
+their answers counted, is added before it is drawn; the rest follow a screenful a frame. The verdicts need each
+workshop loaded and analysed: a worker thread works them out once that frame is drawn, and posts
+them to the screen as `VerdictsReady` messages.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from workshop.session import SessionStatus, SessionSummary
 from workshop.tui.app import FAILED
 from workshop.tui.base import WorkshopScreen
 from workshop.tui.safe import line, string
 
+if TYPE_CHECKING:
+    from workshop.store.repository import SessionRow
+
 FIRST_SCREENFUL = 60  # rows: enough for a 200x50 terminal
+ACTIVE, ARCHIVED = "active", "archived"  # the values of SessionStatus, without importing the models
+
+Verdicts = dict[int, tuple[str | None, str]]  # workshop id -> (as of: its updated_at, the verdict's label)
 
 EMPTY_TEXT = """\
 [b]No workshops yet.[/b]
@@ -32,6 +45,13 @@ From a shell: [b]workshop new --org ORG --initiative NAME --facilitator NAME[/b]
 
 
 class HomeScreen(WorkshopScreen):
+    class VerdictsReady(Message):
+        """Verdicts the worker has worked out, for some of the workshops listed."""
+
+        def __init__(self, verdicts: Verdicts) -> None:
+            super().__init__()
+            self.verdicts = verdicts
+
     SCREEN_NAME = "home"
     AUTO_FOCUS = "#workshops"
     BINDINGS = [
@@ -48,8 +68,10 @@ class HomeScreen(WorkshopScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.summaries: list[SessionSummary] = []
-        self._verdicts: dict[int, tuple[dt.datetime | None, str]] = {}  # id -> (as of, label)
+        self.summaries: list[SessionRow] = []
+        self._verdicts: Verdicts = {}
+        self._answered: dict[int, int] = {}  # workshop id -> questions answered, for the rows added so far
+        self._stale_verdicts: list[tuple[int, str | None]] = []  # to work out once the first rows are drawn
         self._generation = 0  # bumped each time the table is refilled
         self.show_archived = False
 
@@ -78,22 +100,21 @@ class HomeScreen(WorkshopScreen):
         self.reload()  # another window started, answered or archived a workshop
 
     def reload(self) -> None:
-        summaries = self.attempt(self.app.store.list_sessions, True, title="Cannot read the workshops")
+        summaries = self.attempt(self.app.store.session_rows, True, False, title="Cannot read the workshops")
         if summaries is FAILED:
             return
         self.summaries = summaries
+        self._answered = {}  # counted again as rows are added: answers may have changed
         # Verdicts are kept across visits: only workshops changed since their verdict was computed
         # are analysed again (back from a walk-through, that is one).
-        stale = [s for s in self.summaries if self._stale(s)]
+        self._stale_verdicts = [(s.id, s.updated_at) for s in self.summaries if self._stale(s)]
         self._fill()
-        if stale:
-            self._compute_verdicts([(s.id, s.updated_at) for s in stale])
 
-    def _visible(self) -> list[SessionSummary]:
+    def _visible(self) -> list[SessionRow]:
         text = self.query_one("#filter", Input).value.strip().casefold()
         return [
             s for s in self.summaries
-            if (self.show_archived or s.status is SessionStatus.ACTIVE)
+            if (self.show_archived or s.status == ACTIVE)
             and (not text or text in s.organisation.casefold() or text in s.initiative.casefold())
         ]
 
@@ -103,24 +124,38 @@ class HomeScreen(WorkshopScreen):
         table.clear()
         visible = self._visible()
         self._generation += 1
-        # A screenful now, the rest once it is drawn: the list appears as fast with 1,000 workshops as with 10.
-        self._add_rows(self._generation, visible[:FIRST_SCREENFUL], selected)
-        if len(visible) > FIRST_SCREENFUL:
-            self.call_after_refresh(self._add_rows, self._generation, visible[FIRST_SCREENFUL:], selected)
+        self._add_rows(self._generation, visible, selected)
         empty = not self.summaries
         self.query_one("#empty").display = empty
         table.display = not empty
         self.query_one("#filter").display = not empty
 
-    def _add_rows(self, generation: int, summaries: list[SessionSummary], selected: int | None) -> None:
+    def _add_rows(self, generation: int, rows: list[SessionRow], selected: int | None, frame: int = 0) -> None:
+        """A screenful of rows now, the next after the screen is drawn again, and so on: the list
+        appears as fast with 1,000 workshops as with 10, and the table measures only the rows it
+        was given since it last drew."""
         if generation != self._generation:
             return  # the list was filled again (a filter, a reload) before these rows were added
+        summaries, rest = rows[:FIRST_SCREENFUL], rows[FIRST_SCREENFUL:]
+        if rest:
+            self.call_after_refresh(self._add_rows, generation, rest, selected, frame + 1)
+        if self._stale_verdicts and (frame == 1 or not rest):
+            # Once the first rows are on screen: the worker's thread would slow that frame down.
+            self.call_after_refresh(self._compute_verdicts, self._stale_verdicts)
+            self._stale_verdicts = []
         table = self.query_one("#workshops", DataTable)
+        uncounted = [s.id for s in summaries if s.id not in self._answered]
+        if uncounted:
+            counts = self.attempt(self.app.store.answered_counts, uncounted, title="Cannot read the workshops")
+            if counts is not FAILED:
+                self._answered.update(counts)
         for s in summaries:
-            archived = " (archived)" if s.status is SessionStatus.ARCHIVED else ""
+            archived = " (archived)" if s.status == ARCHIVED else ""
             # Text, not str: names are shown as typed, never parsed as markup (and 1,000 rows draw faster).
+            verdict = self._verdicts.get(s.id, (None, "…"))[1]
+            progress = f"{self._answered.get(s.id, '?')}/{s.total}"
             table.add_row(
-                Text(str(s.date)), Text(self._verdicts.get(s.id, (None, "…"))[1]), Text(f"{s.answered}/{s.total}"),
+                Text(s.date), Text(verdict), Text(progress),
                 line(s.organisation + archived, 60), line(s.initiative, 60), key=str(s.id),
             )
         if selected is not None and str(selected) in table.rows:
@@ -131,25 +166,25 @@ class HomeScreen(WorkshopScreen):
         """The verdicts computed so far, by workshop id."""
         return {session_id: label for session_id, (_, label) in self._verdicts.items()}
 
-    def _stale(self, summary: SessionSummary) -> bool:
+    def _stale(self, summary: SessionRow) -> bool:
         cached = self._verdicts.get(summary.id)
         return cached is None or summary.updated_at is None or cached[0] != summary.updated_at
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="working out the verdicts")
-    def _compute_verdicts(self, stale: list[tuple[int, dt.datetime | None]]) -> None:
-        # Off the UI thread, so the list draws at once. The first screenful is posted as soon as it
-        # is ready, the rest in one go: each update repaints the table.
+    def _compute_verdicts(self, stale: list[tuple[int, str | None]]) -> None:
+        # Off the UI thread. The first screenful is posted as soon as it is ready, the rest in one
+        # go: each message repaints the table.
         from workshop.analysis import verdict_of
 
-        batch: dict[int, tuple[dt.datetime | None, str]] = {}
+        batch: Verdicts = {}
         with self.app.store.reader() as store:  # its own connection: the UI thread may be writing
             for number, (session_id, as_of) in enumerate(stale, start=1):
                 batch[session_id] = (as_of, verdict_of(store.load_session(session_id)).status.label)
                 if number == FIRST_SCREENFUL:
-                    self.app.call_from_thread(self._set_verdicts, batch)
+                    self.post_message(self.VerdictsReady(batch))
                     batch = {}
         if batch:
-            self.app.call_from_thread(self._set_verdicts, batch)
+            self.post_message(self.VerdictsReady(batch))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The app reports the error; the list must not say "…" for ever.
@@ -159,7 +194,9 @@ class HomeScreen(WorkshopScreen):
                 if row_key.value and int(row_key.value) not in self._verdicts:
                     table.update_cell(row_key, "verdict", Text("? (failed)"))
 
-    def _set_verdicts(self, verdicts: dict[int, tuple[dt.datetime | None, str]]) -> None:
+    @on(VerdictsReady)
+    def _set_verdicts(self, message: VerdictsReady) -> None:
+        verdicts = message.verdicts
         self._verdicts.update(verdicts)
         table = self.query_one("#workshops", DataTable)
         for session_id, (_, label) in verdicts.items():
@@ -203,8 +240,10 @@ class HomeScreen(WorkshopScreen):
         session_id = self.selected_id()
         if session_id is None:
             return
+        from workshop.session import SessionStatus
+
         summary = next(s for s in self.summaries if s.id == session_id)
-        status = SessionStatus.ACTIVE if summary.status is SessionStatus.ARCHIVED else SessionStatus.ARCHIVED
+        status = SessionStatus.ACTIVE if summary.status == ARCHIVED else SessionStatus.ARCHIVED
         if self.attempt(self.app.store.set_status, session_id, status) is FAILED:
             return
         self.notify(f"{string(summary.organisation, 60)} · {string(summary.initiative, 60)}: {status.value}",
