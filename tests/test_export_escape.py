@@ -102,3 +102,11 @@ def test_any_text_stays_one_paragraph(text):
                                "list_item_close", "bullet_list_close"]), (out, tokens)
         rendered = md.render("- " + out) if out else ""
         assert "<a " not in rendered and "<b>" not in rendered and "<em>" not in rendered and "<s>" not in rendered
+
+
+@pytest.mark.parametrize("text", ["_*\na*a", "a*\n*b", "x~\n~y", "a_\n_b"])
+def test_a_line_break_never_lets_a_delimiter_pair_up_across_it(text):
+    """Found by hypothesis: the hard break's backslash made a run beside it an opener."""
+    out = paragraph(text, indent="  ")
+    for md in (MD, JS):
+        assert "<em>" not in md.render("- " + out) and "<s>" not in md.render("- " + out), out

@@ -71,9 +71,9 @@ def _punct(ch: str | None) -> bool:
 def _delimiter_runs_to_escape(text: str) -> set[int]:
     """Positions of `*`, `_` and `~` that could open or close emphasis or strikethrough.
 
-    CommonMark's flanking rules decide what each run can do. A run at either end of the text is
-    escaped whatever it is (it sits next to our own Markdown); inside, a kind of delimiter is escaped
-    only when an opener is followed by a closer, since a lone one changes nothing.
+    CommonMark's flanking rules decide what each run can do. A run at either end of the text, or of
+    one of its lines, is escaped whatever it is (it sits next to our own Markdown); inside, a kind of
+    delimiter is escaped only when an opener is followed by a closer, since a lone one changes nothing.
     """
     escape: set[int] = set()
     runs: dict[str, list[tuple[int, int, bool, bool]]] = {c: [] for c in _DELIMITERS}
@@ -88,7 +88,9 @@ def _delimiter_runs_to_escape(text: str) -> set[int]:
             j += 1
         prev = text[i - 1] if i > 0 else None
         nxt = text[j] if j < n else None
-        if prev is None or nxt is None:
+        # A line break becomes a hard break ("\" + newline) in the document: the backslash beside
+        # a run changes what the run can do, so a run at a line's end or start counts as at an end.
+        if prev in (None, "\n") or nxt in (None, "\n"):
             escape.update(range(i, j))
             runs[ch].append((i, j, True, True))  # it also pairs with a run inside
         else:
