@@ -54,3 +54,17 @@ def session_id(store, bank) -> int:
         ),
         bank,
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_pilot():
+    """Pilot waits after every key until the app has been idle for a whole 1/50 s slice (twice per
+    key): most of a TUI test's time is that sleep. A shorter slice checks the same idleness, more
+    often. Each key still waits for every message it caused to be handled (Pilot's own guarantee)."""
+    import textual._wait as wait
+
+    saved = wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE
+    wait.SLEEP_GRANULARITY = 1 / 250
+    wait.SLEEP_IDLE = wait.SLEEP_GRANULARITY / 20
+    yield
+    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = saved

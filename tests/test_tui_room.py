@@ -70,6 +70,13 @@ def every_text(app: RoomApp) -> str:
     return "\n".join(parts)
 
 
+async def resized(pilot, width: int, height: int) -> None:
+    """A new terminal size, and the frames it takes to lay out and draw at that size again."""
+    await pilot.resize_terminal(width, height)
+    for _ in range(3):
+        await pilot.pause(1 / 60)
+
+
 async def changed(app: RoomApp, pilot) -> str:
     assert app.check_for_changes(), "the room saw no commit"
     await pilot.pause()
@@ -215,7 +222,7 @@ async def test_private_notes_flags_evidence_and_who_voted_what_never_reach_the_r
         text = await changed(room, pilot)
         check("settled", text)
         assert "Agreed   level 1   because Half the feeds are manual" in text
-        await pilot.resize_terminal(80, 24)
+        await resized(pilot, 80, 24)
         check("settled, 80x24", screen_text(room))
     assert len(seen_states) == 5
     room.store.close()
@@ -271,7 +278,7 @@ async def test_at_80x24_the_longest_question_keeps_its_prompt_five_levels_and_th
         assert "Votes revealed   1 at level 0, 1 at level 4, 1 don't know" in text
         assert "…" in text  # descriptors too long for the window are shortened, not dropped
         assert rows[-1].startswith(" Business") and "Risk" in rows[-1]
-        await pilot.resize_terminal(160, 50)  # and scales up: nothing shortened on a large screen
+        await resized(pilot, 160, 50)  # and scales up: nothing shortened on a large screen
         assert "…" not in screen_text(room)
     room.store.close()
 
@@ -290,7 +297,7 @@ async def test_the_join_link_and_its_qr_code_show_while_the_phone_server_runs(tm
             assert "Vote from your phone" in text
             assert all(row in text for row in qr_lines(PHONE_LINK))  # the QR code, beside the question
             assert room.query_one("#qr-link", Static).render().plain == PHONE_LINK  # and the link to type
-            await pilot.resize_terminal(80, 24)  # no room for the code: the link, on one line
+            await resized(pilot, 80, 24)  # no room for the code: the link, on one line
             text = screen_text(room)
             assert f"Vote by phone: {PHONE_LINK}" in text
             assert qr_lines(PHONE_LINK)[1] not in text

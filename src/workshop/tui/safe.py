@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.content import Content
+from textual.widgets import Static
 
 from workshop.text import clean, one_line, shorten
 
@@ -36,3 +37,17 @@ def string(text: object, limit: int | None = None) -> str:
     """One clean line as a plain str, for places that treat it as a literal (titles, notifications)."""
     value = one_line("" if text is None else str(text))
     return value if limit is None else shorten(value, limit)
+
+
+def show(widget: Static, text: Text | Content, *, fixed_size: bool = False) -> None:
+    """Put `text` in a Static, doing only the work the change needs.
+
+    Static.update lays the whole screen out again. A key in the walk-through changes a few words in
+    a dozen widgets: the same text is not redrawn at all, and a change of style only, or any change
+    in a widget whose size the stylesheet fixes (`fixed_size`), is redrawn without a new layout.
+    """
+    previous = getattr(widget, "_workshop_shown", None)
+    if previous is not None and previous == text:
+        return
+    widget._workshop_shown = text  # type: ignore[attr-defined]
+    widget.update(text, layout=not (fixed_size or (previous is not None and previous.plain == text.plain)))

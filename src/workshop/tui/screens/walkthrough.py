@@ -29,7 +29,7 @@ from workshop.questionnaire import Located
 from workshop.session import AnswerChange, Confidence, RoundState, Session, VoteRound
 from workshop.tui.app import FAILED
 from workshop.tui.base import WorkshopScreen
-from workshop.tui.safe import line
+from workshop.tui.safe import line, show
 from workshop.tui.widgets.confirm import Confirm
 from workshop.tui.widgets.outline import Outline
 from workshop.tui.widgets.phones import PhoneServer, PhonesScreen
@@ -205,10 +205,9 @@ class WalkthroughScreen(WorkshopScreen):
 
     def _show_topbar(self) -> None:
         s = self.session
-        self.query_one("#title", Static).update(
-            Text.assemble(" ", line(f"{s.organisation} · {s.initiative}", 80, style="bold"))
-        )
-        self.query_one("#progress", Static).update(Text(f"{s.answered_count}/{s.total} answered   "))
+        show(self.query_one("#title", Static),
+             Text.assemble(" ", line(f"{s.organisation} · {s.initiative}", 80, style="bold")), fixed_size=True)
+        show(self.query_one("#progress", Static), Text(f"{s.answered_count}/{s.total} answered   "))
         self.query_one(TimeBox).show(s, self.located.set.id, self.located.set.title)
         if self.app.store.read_only:
             state = Text(" READ-ONLY ", style="bold reverse red")
@@ -218,11 +217,14 @@ class WalkthroughScreen(WorkshopScreen):
             state = Text(" private hidden ", style="dim")
         if self.phones.running() is not None:  # started here, in another window or with `workshop serve`
             state.append(" phones on (i) ", style="bold reverse green")
-        self.query_one("#privacy", Static).update(state)
+        show(self.query_one("#privacy", Static), state)
 
     def _status(self, ok: bool, what: str) -> None:
         mark = ("✓ saved ", "bold green") if ok else ("✗ NOT saved ", "bold red")
-        self.query_one("#status", Static).update(Text.assemble(mark, line(what, 200)))
+        show(self.query_one("#status", Static), Text.assemble(mark, line(what, 200)), fixed_size=True)
+
+    def _clear_status(self) -> None:
+        show(self.query_one("#status", Static), Text(), fixed_size=True)
 
     def _set_mode(self, mode: Mode) -> None:
         self.mode = mode
@@ -301,7 +303,7 @@ class WalkthroughScreen(WorkshopScreen):
     def _go(self, index: int) -> None:
         self.index = index % len(self.order)
         self.attempt(self.app.store.set_position, self.session_id, self.question_id)
-        self.query_one("#status", Static).update("")
+        self._clear_status()
         self._run_clock()
         self._show()
 
@@ -490,7 +492,7 @@ class WalkthroughScreen(WorkshopScreen):
     def _start_keyed(self) -> None:
         self.query_one(VotePanel).start_keyed()
         self._set_mode(Mode.VOTE)
-        self.query_one("#status", Static).update("")
+        self._clear_status()
         self._show_round()
 
     def _cast_vote(self, level: int | None) -> None:
@@ -519,7 +521,7 @@ class WalkthroughScreen(WorkshopScreen):
         self._reload_rounds()
         self.query_one(VotePanel).stop_keyed()
         self._set_mode(Mode.ANSWER)
-        self.query_one("#status", Static).update("")  # no "vote (hidden)" left beside the spread
+        self._clear_status()  # no "vote (hidden)" left beside the spread
         self._show(marks="current")
 
     def _settle(self, level: int) -> None:
@@ -556,7 +558,8 @@ class WalkthroughScreen(WorkshopScreen):
         if self.phones.running() is None and self.phones.process is None:
             self.phones.start()
             self._phones_shown = None
-            self.query_one("#status", Static).update(Text("Starting the phone-vote server…", style="dim"))
+            show(self.query_one("#status", Static), Text("Starting the phone-vote server…", style="dim"),
+                 fixed_size=True)
             # It records its link in the database when it listens (StoreChanged brings that); this
             # also catches a server that exits first, such as on a port already in use.
             self._phones_watch = self.set_interval(0.5, self._check_phones, name="phone server start")
@@ -599,7 +602,7 @@ class WalkthroughScreen(WorkshopScreen):
         if self._phones_watch is not None:
             self._phones_watch.stop()
             self._phones_watch = None
-        self.query_one("#status", Static).update("")
+        self._clear_status()
         self._show_topbar()
 
     # --- everything else ---------------------------------------------------------------------

@@ -4,12 +4,56 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from workshop.questionnaire import LEVELS, Located
 from workshop.session import Answer, AnswerStatus
-from workshop.tui.safe import line
+from workshop.tui.safe import line, show
+
+
+class LevelList(Widget):
+    """The five level descriptors, the chosen one highlighted and the target marked.
+
+    One widget that wraps and draws the five levels itself, rather than sixteen small ones: a key
+    that changes the level then costs one repaint, not a new layout of the screen.
+    """
+
+    COMPONENT_CLASSES = {"level-list--mark", "level-list--target", "level-list--chosen", "level-list--legend"}
+    MARK = 5  # cells for "▶ 3" and its gap
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.descriptors: tuple[str, ...] = ()
+        self.chosen: int | None = None
+        self.target: int | None = None
+
+    def set_levels(self, descriptors: tuple[str, ...], chosen: int | None, target: int) -> None:
+        if (descriptors, chosen, target) == (self.descriptors, self.chosen, self.target):
+            return
+        relayout = descriptors != self.descriptors  # new text wraps to a new height; a new choice does not
+        self.descriptors, self.chosen, self.target = descriptors, chosen, target
+        self.refresh(layout=relayout)
+
+    def render(self) -> Text:
+        mark = self.get_component_rich_style("level-list--mark")
+        target_mark = self.get_component_rich_style("level-list--target")
+        chosen_text = self.get_component_rich_style("level-list--chosen")
+        width = max(self.MARK + 10, self.size.width or 80)
+        out = Text()
+        for level, descriptor in zip(LEVELS, self.descriptors, strict=False):
+            marker = "▶" if level == self.chosen else ("◆" if level == self.target else " ")
+            lines = line(descriptor).wrap(self.app.console, width - self.MARK)
+            for number, wrapped in enumerate(lines):
+                label = f"{marker} {level}" if number == 0 else ""
+                out.append(label.ljust(self.MARK), target_mark if level == self.target else mark)
+                if level == self.chosen:
+                    wrapped.stylize(chosen_text)
+                out.append_text(wrapped)
+                out.append("\n")
+        out.append(" " * self.MARK + "◆ marks the target level", self.get_component_rich_style("level-list--legend"))
+        return out
 
 
 class QuestionView(VerticalScroll):
@@ -21,12 +65,7 @@ class QuestionView(VerticalScroll):
         yield Static(id="crumbs")
         yield Static(id="prompt")
         yield Static(id="guidance")
-        with Vertical(id="levels"):
-            for level in LEVELS:
-                with Horizontal(classes="level-row", id=f"level-{level}"):
-                    yield Static(classes="level-mark")
-                    yield Static(classes="level-text")
-            yield Static("◆ marks the target level", id="target-legend")
+        yield LevelList(id="levels")
         yield Static(id="meta")
 
     def show(self, located: Located, answer: Answer, target: int, number: int, total: int,
@@ -38,23 +77,14 @@ class QuestionView(VerticalScroll):
         )
         if question.gate:
             crumbs.append("   GATE", "bold reverse")
-        self.query_one("#crumbs", Static).update(crumbs)
-        self.query_one("#prompt", Static).update(line(question.prompt))
+        show(self.query_one("#crumbs", Static), crumbs)
+        show(self.query_one("#prompt", Static), line(question.prompt))
         guidance_widget = self.query_one("#guidance", Static)
-        guidance_widget.update(Text.assemble(("Why it matters  ", "bold"), line(question.guidance)))
+        show(guidance_widget, Text.assemble(("Why it matters  ", "bold"), line(question.guidance)))
         guidance_widget.display = guidance
         chosen = answer.level if answer.status is AnswerStatus.LEVEL else None
-        for level, descriptor in zip(LEVELS, question.levels, strict=True):
-            row = self.query_one(f"#level-{level}")
-            # Only touch classes that change: each change re-applies the stylesheet.
-            if row.has_class("-chosen") != (level == chosen):
-                row.set_class(level == chosen, "-chosen")
-            if row.has_class("-target") != (level == target):
-                row.set_class(level == target, "-target")
-            marker = "▶" if level == chosen else ("◆" if level == target else " ")
-            row.query_one(".level-mark", Static).update(f"{marker} {level}")
-            row.query_one(".level-text", Static).update(line(descriptor))
-        self.query_one("#meta", Static).update(self._meta(answer, show_private))
+        self.query_one(LevelList).set_levels(question.levels, chosen, target)
+        show(self.query_one("#meta", Static), self._meta(answer, show_private))
 
     @staticmethod
     def _meta(answer: Answer, show_private: bool) -> Text:

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from workshop.session import Session
-from workshop.tui.safe import line
+from workshop.tui.safe import line, show
 
 HEARTBEAT_SECONDS = 15
 WARN_BEFORE_END = 5 * 60
@@ -83,7 +83,7 @@ class TimeBox(Static):
             text = Text.assemble(line(self._title), (f": {clock_text(left)} left", style))
         else:
             text = Text.assemble(line(self._title), (f": over by {clock_text(left)}", "bold red"))
-        self.update(text)
+        show(self, text)
 
     def _warn(self) -> None:
         left = self.seconds_left()

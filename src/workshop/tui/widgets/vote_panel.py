@@ -14,7 +14,7 @@ from textual.widgets import Static
 from workshop.analysis import MISALIGNED_SPREAD, spread_of, spread_text
 from workshop.questionnaire import MAX_LEVEL
 from workshop.session import Participant, RoundState, VoteRound
-from workshop.tui.safe import line
+from workshop.tui.safe import line, show
 
 
 def unanimous_level(round_: VoteRound) -> int | None:
@@ -82,9 +82,9 @@ class VotePanel(Static):
         if round_ is None:
             return
         if round_.state is RoundState.OPEN:
-            self.update(self._collecting(round_))
+            show(self, self._collecting(round_))
         else:
-            self.update(self._revealed(round_, show_names))
+            show(self, self._revealed(round_, show_names))
 
     def _collecting(self, round_: VoteRound) -> Text:
         voted = round_.voters
