@@ -14,9 +14,14 @@ from workshop.tui.screens.actions import ActionPlanScreen
 from workshop.tui.screens.dashboard import DashboardScreen
 from workshop.tui.screens.export import ExportScreen
 from workshop.tui.screens.home import HomeScreen
+from workshop.tui.widgets.bullets import BulletList
 from workshop.tui.widgets.score_bars import ScoreBars
 
 from tui_harness import make_app, plain, settle
+
+
+def bullets(screen, selector: str):
+    return screen.query_one(selector, BulletList).items
 
 
 async def open_dashboard(app, pilot) -> DashboardScreen:
@@ -47,7 +52,7 @@ async def test_dashboard_shows_what_the_analysis_says(tmp_path: Path):
         assert plain(screen.query_one("#provisional")) == verdict.provisional_note
         assert "54 of 69 questions (3 of them gates) are not assessed yet" in verdict.provisional_note
 
-        reasons = [plain(w) for w in screen.query("#reasons .text")]
+        reasons = [item.plain for item in bullets(screen, "#reasons")]
         # The gates from the verdict's own lists (7 found short, 3 never assessed), then its other reasons.
         assert (len(verdict.failed_gates), len(verdict.gates_to_assess)) == (7, 3)
         assert reasons[0] == "7 gate questions are under target, 3 still to assess: see Blockers."
@@ -61,17 +66,19 @@ async def test_dashboard_shows_what_the_analysis_says(tmp_path: Path):
 
         panel = screen.query_one("#blockers-panel")
         assert panel.border_title == "Blockers: 7 not met · 3 still to assess"
-        rows = list(screen.query("#blockers .blocker"))
-        assert [r.has_class("-failed") for r in rows] == [True] * 7 + [False] * 3
-        texts = [plain(r.query_one(".prompt")) for r in rows]
+        rows = bullets(screen, "#blockers")
+        assert [r.mark.plain for r in rows] == ["■"] * 7 + ["□"] * 3
+        texts = [r.plain for r in rows]
         assert texts[0].startswith(verdict.failed_gates[0].prompt) and "level 2" in texts[0]
         assert texts[7].startswith(verdict.gates_to_assess[0].prompt) and "still to assess" in texts[7]
         assert "level" not in texts[7].splitlines()[-1]  # never "not met" for a gate nobody assessed
-        assert [plain(r.query_one(".mark")) for r in rows][6:8] == ["■", "□"]
+        drawn = plain(screen.query_one("#blockers"))
+        assert drawn.startswith("■  " + verdict.failed_gates[0].prompt[:20])  # the marks, drawn
 
-        numbers = [plain(w) for w in screen.query("#top-actions .number")]
-        titles = [plain(w) for w in screen.query("#top-actions .title")]
-        metas = [plain(w) for w in screen.query("#top-actions .meta.-full")]
+        top = bullets(screen, "#top-actions")
+        numbers = [r.mark.plain for r in top]
+        titles = [r.first.plain for r in top]
+        metas = [r.more[0].plain for r in top]
         assert numbers == [f"#{a.number}" for a in expected.actions[:5]] and numbers[0] == f"#{first.number}"
         assert titles == [a.title for a in expected.actions[:5]]
         # One owner: the person the room named (in the decision's own wording), else the role.
@@ -92,15 +99,16 @@ async def test_top_actions_are_on_screen_and_no_panel_grows_blank_rows(tmp_path:
         footer_top = height - 1
         panel = screen.query_one("#actions-panel")
         assert panel.region.y >= 1 and panel.region.bottom <= footer_top, panel.region  # whole, without scrolling
-        rows = list(screen.query("#top-actions .top-action"))
-        assert len(rows) == 5 and all(r.region.bottom <= footer_top for r in rows)
+        top = screen.query_one("#top-actions")
+        assert len(top.items) == 5 and top.region.bottom <= footer_top
         if width < 110:
-            assert all(r.region.height == 1 for r in rows)  # one line each on a narrow screen
+            assert top.lines_per_item == [1] * 5  # one line each on a narrow screen
             assert screen.query_one("#scores-panel").region.y < footer_top  # the scores start on screen too
         # Every panel is exactly as tall as its rows (plus its border): no blank rows anywhere.
         for panel_id, rows_id in (("#blockers-panel", "#blockers"), ("#actions-panel", "#top-actions")):
-            inner = sum(child.outer_size.height for child in screen.query_one(rows_id).children)
-            assert screen.query_one(panel_id).outer_size.height == inner + 2
+            rows = screen.query_one(rows_id)
+            assert rows.outer_size.height == sum(rows.lines_per_item)
+            assert screen.query_one(panel_id).outer_size.height == rows.outer_size.height + 2
         stacked = screen.query_one("#panels")
         assert stacked.outer_size.height < 60
 
@@ -115,10 +123,10 @@ async def test_a_finished_workshop_reads_ready_and_not_provisional(tmp_path: Pat
         assert plain(screen.query_one("#verdict")).strip() == "READY"
         assert screen.query_one("#verdict-panel").border_title == "Verdict"
         assert not screen.query_one("#provisional").display
-        assert plain(screen.query("#reasons .text").first()).startswith("All 69 applicable questions meet")
+        assert bullets(screen, "#reasons")[0].plain.startswith("All 69 applicable questions meet")
         assert screen.query_one("#blockers-panel").border_title == "Blockers"
-        assert plain(screen.query_one("#blockers .empty")) == "No gate question is under its target."
-        assert plain(screen.query_one("#top-actions .empty")).startswith("No action needed")
+        assert plain(screen.query_one("#blockers")) == "No gate question is under its target."
+        assert plain(screen.query_one("#top-actions")).startswith("No action needed")
 
 
 async def test_dashboard_is_current_after_answers_and_decisions_change(tmp_path: Path):
@@ -126,7 +134,7 @@ async def test_dashboard_is_current_after_answers_and_decisions_change(tmp_path:
     first = analyse(app.store.load_session(1)).actions[0]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(app, pilot)
-        assert len(screen.query("#blockers .blocker.-failed")) == 7
+        assert [r.mark.plain for r in bullets(screen, "#blockers")].count("■") == 7
 
         await pilot.press("a")  # to the action plan
         await settle(pilot)
@@ -139,9 +147,9 @@ async def test_dashboard_is_current_after_answers_and_decisions_change(tmp_path:
         await settle(pilot)
 
         assert app.screen is screen
-        assert len(screen.query("#blockers .blocker.-failed")) == 6
-        assert not any("measured results" in plain(w) for w in screen.query("#blockers .prompt"))
-        assert "accepted" in plain(screen.query("#top-actions .meta.-full").first())
+        assert [r.mark.plain for r in bullets(screen, "#blockers")].count("■") == 6
+        assert not any("measured results" in r.plain for r in bullets(screen, "#blockers"))
+        assert "accepted" in bullets(screen, "#top-actions")[0].more[0].plain
         assert app.store.load_session(1).decisions[first.action_id].decision is Decision.ACCEPTED
 
 
@@ -168,9 +176,11 @@ async def test_dashboard_scrolls_to_the_blockers_at_80_by_24(tmp_path: Path):
         assert scroll.has_focus and scroll.max_scroll_y > 0
         await pilot.press("end")
         await pilot.pause()
-        last = list(screen.query("#blockers .blocker"))[-1]
+        blockers = screen.query_one("#blockers")
         assert scroll.scroll_target_y == scroll.max_scroll_y
-        assert last.region.height > 0 and last.region.bottom <= 23  # the last blocker comes into view, with no blank rows after it
+        # The last blocker comes into view, with no blank rows after it.
+        assert blockers.region.height > 0 and blockers.region.bottom <= 23
+        assert blockers.outer_size.height == sum(blockers.lines_per_item)
 
 
 def test_snapshot_dashboard_80x24(tmp_path: Path, snap_compare):

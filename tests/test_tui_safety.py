@@ -140,7 +140,6 @@ async def test_a_database_deleted_while_the_app_is_open_is_never_shown_as_saved(
 
 
 async def test_a_read_only_database_opens_read_only_and_says_so(tmp_path):
-    Store.open(tmp_path / "workshop.db").close()
     seeded = make_app(tmp_path)  # the demo workshop, then the file is opened for reading only
     seeded.store.close()
     store = Store.open_for_reading(tmp_path / "workshop.db")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import shutil
+import tempfile
 from pathlib import Path
 
 from textual import events
@@ -44,16 +47,32 @@ class TestApp(WorkshopApp):
             event.widget.cursor_blink = False
 
 
+@functools.cache
 def builtin_bank():
     return load_paths([builtin_dir()]).bank
 
 
+_DEMO_FILE: list[Path] = []  # this process's demo database, made once and copied for each test
+
+
+def demo_database(path: Path) -> None:
+    """Put a database holding the demo workshop (id 1) at `path`: a copy of one made once per process
+    (making it is two dozen commits, each flushed to disk)."""
+    if not _DEMO_FILE:
+        template = Path(tempfile.mkdtemp(prefix="workshop-demo-")) / "demo.db"
+        with Store.open(template) as store:  # closing folds the log in: one self-contained file
+            create_demo(store, builtin_bank(), today=TODAY)
+        _DEMO_FILE.append(template)
+    shutil.copyfile(_DEMO_FILE[0], path)
+
+
 def make_app(tmp_path: Path, *, demo: bool = True, db_name: str = "workshop.db") -> WorkshopApp:
     """A WorkshopApp on a fresh file in tmp_path; with the demo workshop (id 1) unless demo=False."""
-    store = Store.open(tmp_path / db_name)
+    path = tmp_path / db_name
+    if demo and not path.exists():
+        demo_database(path)
+    store = Store.open(path)
     bank = builtin_bank()
-    if demo and not store.list_sessions():
-        create_demo(store, bank, today=TODAY)
     clock = FrozenClock()
     return TestApp(
         store, bank, export_dir=tmp_path / "exports", clock=clock, wall_clock=clock.wall, today=lambda: TODAY,

@@ -22,8 +22,9 @@ from textual.widgets import Footer, Header, Static
 from workshop import formatting as numbers
 from workshop.analysis import ActionStatus, Analysis, QuestionScore, RecommendedAction, Verdict, VerdictStatus
 from workshop.session import Session
-from workshop.tui.safe import string
+from workshop.tui.safe import content, string
 from workshop.tui.screens.analysed import AnalysedScreen
+from workshop.tui.widgets.bullets import BulletList, Item
 from workshop.tui.widgets.score_bars import Bar, ScoreBars
 
 TOP_ACTIONS = 5
@@ -105,16 +106,16 @@ class DashboardScreen(AnalysedScreen):
                     yield Static("…", id="verdict")
                     yield Static("Computing the analysis…", id="readiness")
                 yield Static(id="provisional")
-                yield Vertical(id="reasons")
+                yield BulletList(2, id="reasons")
             with Vertical(id="actions-panel", classes="panel") as panel:
                 panel.border_title = "Top actions"
-                yield Vertical(id="top-actions")
+                yield BulletList(6, id="top-actions")
             with Vertical(id="scores-panel", classes="panel") as panel:
                 panel.border_title = "Scores per set"
                 yield ScoreBars(id="set-bars")
             with Vertical(id="blockers-panel", classes="panel") as panel:
                 panel.border_title = "Blockers"
-                yield Vertical(id="blockers")
+                yield BulletList(3, id="blockers")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -160,22 +161,14 @@ class DashboardScreen(AnalysedScreen):
         provisional.update(Content.styled(verdict.provisional_note, "$text-warning"))
         provisional.display = verdict.provisional
 
-        rows: list[Horizontal] = []
+        items = []
         gates = gates_sentence(verdict)
         if gates is not None:
-            rows.append(self._reason_row(gates, "$text-error" if verdict.failed_gates else "$text-warning"))
+            items.append(Item(Content.styled("•", "$text-error" if verdict.failed_gates else "$text-warning"), gates))
         # The reasons never hold a sentence per gate: those are the verdict's gate_reasons, listed
         # under Blockers with their set and level.
-        rows += [self._reason_row(Content(string(reason))) for reason in verdict.reasons]
-        container = self.query_one("#reasons", Vertical)
-        container.remove_children()
-        container.mount_all(rows)
-
-    @staticmethod
-    def _reason_row(text: Content, bullet_style: str = "$text-muted") -> Horizontal:
-        return Horizontal(
-            Static(Content.styled("•", bullet_style), classes="mark"), Static(text, classes="text"), classes="reason"
-        )
+        items += [Item(Content.styled("•", "$text-muted"), content(reason)) for reason in verdict.reasons]
+        self.query_one("#reasons", BulletList).set_items(items)
 
     def _show_scores(self, analysis: Analysis) -> None:
         bars = []
@@ -201,46 +194,40 @@ class DashboardScreen(AnalysedScreen):
         if to_assess:
             counts.append(f"{len(to_assess)} still to assess")
         self.query_one("#blockers-panel").border_title = f"Blockers: {' · '.join(counts)}" if counts else "Blockers"
-        container = self.query_one("#blockers", Vertical)
-        container.remove_children()
-        if not counts:
-            container.mount(Static("No gate question is under its target.", classes="empty"))
-            return
-        container.mount_all(
-            [self._blocker_row(analysis, q, failed=True) for q in failed]
-            + [self._blocker_row(analysis, q, failed=False) for q in to_assess]
+        self.query_one("#blockers", BulletList).set_items(
+            [self._blocker(analysis, q, failed=True) for q in failed]
+            + [self._blocker(analysis, q, failed=False) for q in to_assess],
+            empty="No gate question is under its target.",
         )
 
-    def _blocker_row(self, analysis: Analysis, q: QuestionScore, *, failed: bool) -> Horizontal:
+    def _blocker(self, analysis: Analysis, q: QuestionScore, *, failed: bool) -> Item:
         set_score = analysis.set_score(q.set_id)
         state = [("  ·  level ", "$text-muted"), (q.level_text, "bold")] if failed else [
             ("  ·  ", "$text-muted"), ("still to assess", "bold $text-warning")]
-        body = Content.assemble(
-            string(q.prompt),
-            "\n",
+        where = Content.assemble(
             (string(set_score.title if set_score else q.set_id, 40), "$text-muted"),
             *state,
             (f"  ·  target {q.target}", "$text-muted"),
         )
-        mark = Static(FAILED_MARK if failed else TO_ASSESS_MARK, classes="mark")
-        return Horizontal(mark, Static(body, classes="prompt"),
-                          classes="blocker -failed" if failed else "blocker -to-assess")
+        mark = Content.styled(FAILED_MARK if failed else TO_ASSESS_MARK, "$text-error" if failed else "$text-warning")
+        return Item(mark, content(q.prompt), (where,))
 
     def _show_actions(self, analysis: Analysis) -> None:
-        actions = analysis.actions[:TOP_ACTIONS]
-        container = self.query_one("#top-actions", Vertical)
-        container.remove_children()
-        if not actions:
-            container.mount(
-                Static("No action needed: every answer is at or above its actions' thresholds.", classes="empty")
-            )
-        else:
-            container.mount_all([self._action_row(a) for a in actions])
+        self.query_one("#top-actions", BulletList).set_items(
+            [self._action(a) for a in analysis.actions[:TOP_ACTIONS]],
+            empty="No action needed: every answer is at or above its actions' thresholds.",
+            one_line=self.size.width < WIDE,
+        )
         total = len(analysis.actions)
         panel = self.query_one("#actions-panel")
         panel.border_subtitle = f"{numbers.plural(total, 'action', 'actions')} in the plan · a: decide" if total else ""
 
-    def _action_row(self, action: RecommendedAction) -> Horizontal:
+    def on_resize(self) -> None:
+        top = self.query_one("#top-actions", BulletList)
+        if top.one_line != (self.size.width < WIDE):  # one line per action on a narrow screen
+            top.set_items(top.items, top.empty, one_line=self.size.width < WIDE)
+
+    def _action(self, action: RecommendedAction) -> Item:
         style = STATUS_STYLES[action.status]
         verify = [("  ! verify first", "bold $text-warning")] if action.verify_first else []
         horizon = numbers.horizon_text(action.horizon) + (" (provisional)" if action.provisional else "")
@@ -250,16 +237,8 @@ class DashboardScreen(AnalysedScreen):
             (f"  ·  effort {action.effort.value} · {horizon}", "$text-muted"),
         )
         short = Content.assemble((string(action_meta(action, short=True), 160), style), *verify)
-        return Horizontal(
-            Static(f"#{action.number}", classes="number"),
-            Vertical(
-                Static(Content.styled(string(action.title, 200), "bold"), classes="title"),
-                Static(full, classes="meta -full"),
-                Static(short, classes="meta -short"),
-                classes="body",
-            ),
-            classes="top-action",
-        )
+        return Item(Content.styled(f"#{action.number}", "bold $text-primary"),
+                    Content.styled(string(action.title, 200), "bold"), (full,), short)
 
     # --- keys -------------------------------------------------------------------------
 
