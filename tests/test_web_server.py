@@ -51,7 +51,7 @@ def assert_one_line_error(result: subprocess.CompletedProcess, status: int, *wor
 
 def test_it_prints_the_link_a_qr_code_and_the_address_and_records_the_link(seeded):
     db, sid, bank = seeded
-    server = PhoneServer(db, sid, bank).start()
+    server = PhoneServer(db, sid, bank).start(process=True)
     try:
         assert server.url.startswith("http://127.0.0.1:")
         assert len(server.base) > 30  # the token: unguessable
@@ -72,7 +72,7 @@ def test_it_prints_the_link_a_qr_code_and_the_address_and_records_the_link(seede
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_it_clears_the_record_and_closes_the_port(seeded, sig):
     db, sid, bank = seeded
-    server = PhoneServer(db, sid, bank).start()
+    server = PhoneServer(db, sid, bank).start(process=True)
     phone = server.phone("Voter01")
     phone.join()
     idle = httpx.Client(base_url=server.origin)  # a phone keeping its connection open
@@ -91,7 +91,7 @@ def test_a_signal_stops_it_clears_the_record_and_closes_the_port(seeded, sig):
 
 def test_the_apps_stop_helper_stops_it(seeded):
     db, sid, bank = seeded
-    server = PhoneServer(db, sid, bank).start()
+    server = PhoneServer(db, sid, bank).start(process=True)
     with Store.open(db) as store:
         _, pid = wait_for(lambda: launch.running(store, sid))
     launch.stop(pid)
@@ -102,19 +102,19 @@ def test_the_apps_stop_helper_stops_it(seeded):
 
 def test_a_killed_server_leaves_a_record_that_no_longer_counts(seeded):
     db, sid, bank = seeded
-    server = PhoneServer(db, sid, bank).start()
+    server = PhoneServer(db, sid, bank).start(process=True)
     server.process.kill()
     server.process.wait(10)
     with Store.open(db) as store:
         assert store.vote_server(sid) is not None
         assert launch.running(store, sid) is None
-    again = PhoneServer(db, sid, bank).start()  # and a new one starts over it
+    again = PhoneServer(db, sid, bank).start(process=True)  # and a new one starts over it
     assert again.stop() == (0, "")
 
 
 def test_one_workshop_is_served_once(seeded):
     db, sid, bank = seeded
-    server = PhoneServer(db, sid, bank).start()
+    server = PhoneServer(db, sid, bank).start(process=True)
     try:
         second = serve_cli(str(sid), "--db", str(db), "--host", "127.0.0.1", "--port", "0")
         assert_one_line_error(second, 1, f"workshop {sid} is already served at {server.url}")
@@ -178,7 +178,7 @@ def test_it_serves_until_stopped_even_if_the_facilitators_app_exits(seeded):
 
 def test_a_database_that_fails_under_the_server_is_a_plain_503_and_one_line_never_a_traceback(seeded):
     db, sid, bank = seeded
-    server = PhoneServer(db, sid, bank).start()
+    server = PhoneServer(db, sid, bank).start(process=True)
     phone = server.phone()
     assert phone.get().status_code == 200
     with sqlite3.connect(db) as conn:  # the file changes under the server's feet

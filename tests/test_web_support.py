@@ -6,6 +6,7 @@ what a phone may see ever left the server.
 from __future__ import annotations
 
 import html
+import io
 import itertools
 import os
 import re
@@ -198,7 +199,12 @@ class PhoneServer:
     def port(self) -> int:
         return int(self.origin.rsplit(":", 1)[1])
 
-    def start(self, *args: str) -> PhoneServer:
+    def start(self, *args: str, process: bool = False) -> PhoneServer:
+        """The server in this process (a thread, as fast as a fixture should be), or, with `process`
+        or command-line `args`, as its own process: where signals, exit statuses and the printed
+        announcement are what a test is about."""
+        if not (process or args):
+            return self._start_here()
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "workshop", "--db", str(self.db_path), "serve", str(self.session_id),
@@ -214,14 +220,40 @@ class PhoneServer:
         threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True).start()
         return self
 
+    def _start_here(self) -> PhoneServer:
+        import uvicorn
+
+        from workshop.web.app import create_app
+        from workshop.web.server import bind, server_config
+
+        store = Store.open(self.db_path)
+        token = store.phone_token(self.session_id)
+        sock = bind("127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/{token}"
+        store.set_vote_server(self.session_id, self.url, os.getpid())
+        self._store = store
+        self._stderr = io.StringIO()  # what the server logs (sys.stderr is looked up when it writes)
+        self._saved_stderr, sys.stderr = sys.stderr, self._stderr
+        self._uvicorn = uvicorn.Server(server_config(create_app(store, self.session_id, token)))
+        self._thread = threading.Thread(target=self._uvicorn.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread.start()
+        wait_for(lambda: self._uvicorn.started)
+        return self
+
     def phone(self, name: str | None = None) -> Phone:
         return Phone(self, name)
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> tuple[int, str]:
         """Stop as the app will (SIGTERM by default); the exit status and stderr."""
-        assert self.process is not None
         for phone in self.phones:
             phone.close()
+        if self.process is None:  # in this process: ask uvicorn to finish, as a signal would
+            self._uvicorn.should_exit = True
+            self._thread.join(timeout)
+            sys.stderr = self._saved_stderr
+            self._store.clear_vote_server(self.session_id, os.getpid())
+            self._store.close()
+            return 0, self._stderr.getvalue()
         if self.process.poll() is None:
             self.process.send_signal(sig)
         try:

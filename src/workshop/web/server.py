@@ -17,6 +17,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from workshop.store import NotFound, Store, StoreError
 from workshop.web.launch import process_alive
@@ -102,7 +103,24 @@ def _run(store: Store, session_id: int, token: str, sock: socket.socket, url: st
         store.close()
         raise ServeError(str(exc)) from None
     app = create_app(store, session_id, token, limits=limits, on_ready=on_ready)
-    config = uvicorn.Config(
+    server = uvicorn.Server(server_config(app))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        # Only this process's record goes: a newer server for the same workshop keeps its own.
+        with contextlib.suppress(StoreError):
+            store.clear_vote_server(session_id, pid)
+        store.close()
+    if not server.started:
+        raise ServeError("the phone-vote server did not start (see the line above)")
+    return 0
+
+
+def server_config(app: Any) -> Any:
+    """How uvicorn serves the phones' app: what `workshop serve` runs (and the tests, in-process)."""
+    import uvicorn
+
+    return uvicorn.Config(
         app,
         lifespan="on",
         log_level="warning",
@@ -114,17 +132,6 @@ def _run(store: Store, session_id: int, token: str, sock: socket.socket, url: st
         limit_concurrency=200,  # beyond this, 503 at once rather than a laptop that stalls
         h11_max_incomplete_event_size=16 * 1024,  # request line and headers
     )
-    server = uvicorn.Server(config)
-    try:
-        server.run(sockets=[sock])
-    finally:
-        # Only this process's record goes: a newer server for the same workshop keeps its own.
-        with contextlib.suppress(StoreError):
-            store.clear_vote_server(session_id, pid)
-        store.close()
-    if not server.started:
-        raise ServeError("the phone-vote server did not start (see the line above)")
-    return 0
 
 
 def announcement(session_id: int, url: str, host: str, port: int) -> str:
