@@ -57,7 +57,7 @@ def test_sigkill_during_cli_answer_loop_loses_nothing_reported_saved(tmp_path, b
         done
     """))
     proc = subprocess.Popen(["bash", str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True)
-    reported = kill_after(proc, saves=12)
+    reported = kill_after(proc, saves=6)
     assert all(line.startswith("saved ") for line in reported)
     notes = saved_notes(db)
     assert {f"note-{i}" for i in range(1, len(reported) + 1)} <= notes

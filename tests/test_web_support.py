@@ -25,6 +25,7 @@ import markupsafe
 from workshop.questionnaire import QuestionBank, load_paths
 from workshop.session import AnswerChange, NewSession, Participant
 from workshop.store import Store
+from workshop.web.security import Limits
 
 from helpers import FIXTURE_SETS
 
@@ -186,6 +187,7 @@ class PhoneServer:
     output: list[str] = field(default_factory=list)
     phones: list[Phone] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
+    limits: Limits | None = None  # the in-process server's; None: what `workshop serve` uses
 
     @property
     def origin(self) -> str:
@@ -234,7 +236,7 @@ class PhoneServer:
         self._store = store
         self._stderr = io.StringIO()  # what the server logs (sys.stderr is looked up when it writes)
         self._saved_stderr, sys.stderr = sys.stderr, self._stderr
-        self._uvicorn = uvicorn.Server(server_config(create_app(store, self.session_id, token)))
+        self._uvicorn = uvicorn.Server(server_config(create_app(store, self.session_id, token, limits=self.limits)))
         self._thread = threading.Thread(target=self._uvicorn.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
         wait_for(lambda: self._uvicorn.started)

@@ -163,6 +163,7 @@ def create_app(
         return templates.TemplateResponse(request, f"{view.stage.value}.html", {
             "view": view, "base": base, "csrf": keys.csrf(device), "error": error,
             "nonce": request.state.csp_nonce, "level_choices": range(len(view.levels)),
+            "poll_ms": limits.poll_ms,
         }, status_code=status)
 
     async def page(request: Request) -> Response:

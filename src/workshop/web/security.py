@@ -103,6 +103,7 @@ class Limits:
     per_address_burst: float = 80.0
     max_body: int = 4096  # bytes: a vote or join form is about 200
     max_field: int = 100  # characters in one form field
+    poll_ms: int = 1500  # how often a live page asks whether it changed: the rates above allow it
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:
