@@ -79,7 +79,9 @@ def rules_for(module: str) -> tuple[str, ...]:
     forbidden = [f for owner, banned in FORBIDDEN.items() if within(module, owner) for f in banned]
     if not within(module, "workshop.tui"):
         forbidden.append("textual")
-    return tuple(forbidden)
+    if not within(module, "workshop.web"):
+        forbidden.extend(WEB_STACK)
+    return tuple(dict.fromkeys(forbidden))
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
@@ -96,6 +98,7 @@ def test_the_static_check_sees_lazy_and_relative_imports():
     names = imported_names(source, "workshop.analysis.probe")
     assert {"textual.app", "sqlite_utils", "workshop.store", "workshop.store.x"} <= names
     assert "workshop.store" in rules_for("workshop.analysis.probe") and "textual" in rules_for("workshop.cli")
+    assert "uvicorn" in rules_for("workshop.cli") and "uvicorn" not in rules_for("workshop.web.server")
 
 
 def loaded_after(imports: list[str], watched: tuple[str, ...]) -> dict[str, list[str]]:

@@ -16,9 +16,8 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from workshop.web.security import Limits
-
 from test_web_support import PhoneServer, Seen, hostile_bank, seed_workshop
+from workshop.web.security import Limits
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),

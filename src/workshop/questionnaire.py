@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from workshop import setfiles
-from workshop.errors import DataProblem
+from workshop.errors import DataProblem, error_message
 from workshop.files import read_small_text
 from workshop.setfiles import builtin_dir as builtin_dir  # found there; importable from here as before
 from workshop.setfiles import toml_files
@@ -385,12 +385,7 @@ def _line_from_message(message: str) -> int | None:
 def _schema_problem(name: str, text: str, raw: dict, err: Any) -> Problem:
     loc = tuple(err["loc"])
     item, field = _item_and_field(raw, loc)
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown field"
-    elif err["type"] == "missing":
-        message = "required field is missing"
-    return Problem(name, message, line=_line_of(text, item), item=item, field=field)
+    return Problem(name, error_message(err), line=_line_of(text, item), item=item, field=field)
 
 
 def _item_and_field(raw: Any, loc: tuple) -> tuple[str | None, str | None]:
