@@ -203,7 +203,6 @@ class Guard:
             await plain(send, 413, "Request too large.", [(b"connection", b"close")])
             return
         received = 0
-        started = False
 
         async def capped_receive() -> Message:
             nonlocal received
@@ -214,17 +213,26 @@ class Guard:
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, capped_receive, tracking_send)
+            await self.app(scope, capped_receive, watched)
         except BodyTooLarge:
-            if not started:
+            if not watched.started:
                 await plain(send, 413, "Request too large.", [(b"connection", b"close")])
+
+
+class WatchedSend:
+    """An ASGI `send` that notes whether a response has begun: once it has, a middleware that catches
+    an error can no longer answer with a response of its own."""
+
+    def __init__(self, send: Send):
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
 
 
 CSP = ("default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; connect-src 'self'; "
@@ -274,21 +282,14 @@ class CatchAll:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, watched)
         except Exception as exc:
             detail = " ".join(str(exc).split())[:200]
             self.log(f"workshop.web: error: {scope.get('method')} {redact(scope.get('path', ''))}: "
                      f"{type(exc).__name__}: {detail}")
-            if not started:
+            if not watched.started:
                 await plain(send, 500, "Something went wrong on the laptop. Try again.",
                             [(b"cache-control", b"no-store")])
 
