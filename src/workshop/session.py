@@ -104,15 +104,6 @@ class Answer(_Model):
     def answered(self) -> bool:
         return self.status is not None
 
-    @property
-    def score_level(self) -> int | None:
-        """The level the analysis scores: unknown counts as 0, not-applicable drops out."""
-        if self.status is AnswerStatus.LEVEL:
-            return self.level
-        if self.status is AnswerStatus.UNKNOWN:
-            return 0
-        return None
-
     def describe(self) -> str:
         if self.status is AnswerStatus.LEVEL:
             return str(self.level)

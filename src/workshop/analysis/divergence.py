@@ -15,11 +15,6 @@ from workshop.session import Session, Vote
 MISALIGNED_SPREAD = 2
 
 
-def latest_votes(session: Session, question_id: str) -> dict[int, int | None]:
-    """Each participant's level on a question in the round the room saw last (None: don't know)."""
-    return {vote.participant_id: vote.level for vote in session.votes_for(question_id)}
-
-
 def spread_of(levels: Mapping[int, int | None] | Iterable[int | None]) -> int:
     """Highest level voted minus the lowest; "don't know" votes (None) are left out."""
     values = levels.values() if isinstance(levels, Mapping) else levels

@@ -25,7 +25,3 @@ def qr_lines(text: str, *, on_dark: bool = True, border: int = 2) -> list[str]:
         rows.append([on_dark] * len(rows[0]))  # the quiet zone goes on below
     return ["".join(_HALF_BLOCKS[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
             for upper, lower in zip(rows[::2], rows[1::2], strict=True)]
-
-
-def qr_text(text: str, *, on_dark: bool = True) -> str:
-    return "\n".join(qr_lines(text, on_dark=on_dark))
