@@ -1,7 +1,7 @@
 """Every promise about the data, under faults: moved files, read-only files, busy files, copies.
 
 Each test names the class of problem it covers (issue 8); read-only cases run the CLI as a user who
-cannot write the files (`nobody` when the suite runs as root).
+cannot write the files (when the suite runs as root: root without its power to ignore permissions).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from helpers import FIXTURE_SETS, make_read_only, run_cli, run_cli_as_reader
 
 @pytest.fixture
 def shared_dir():
-    """A folder another user can enter (pytest's own temporary folders are private to us)."""
+    """A folder the tests make read-only, made writable again afterwards so that it can be removed."""
     folder = Path(tempfile.mkdtemp(prefix="workshop-test-"))
     folder.chmod(0o755)
     yield folder
@@ -159,7 +159,8 @@ def test_commits_still_in_the_log_are_read_from_a_read_only_folder(shared_dir, b
     store = Store.open(path)  # kept open: its last commit is only in w.db-wal
     sid = new_workshop(store, bank)
     store.record_answer(sid, "pilot.kpi", AnswerChange.from_level_text("4"))
-    make_read_only(shared_dir)
+    # The reader may not write the log or the shared memory either (the writer, root, still can).
+    make_read_only(path.with_name("w.db-wal"), path.with_name("w.db-shm"), shared_dir)
     shown = run_cli_as_reader("show", str(sid), "--json", db=path, cwd=shared_dir)
     assert shown.returncode == 0, shown.stderr
     assert '"level": 4' in shown.stdout
