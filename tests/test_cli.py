@@ -77,6 +77,19 @@ def test_ask_vote_by_participant_name_and_reveal(db_path, workshop_id):
     assert sorted(v["level"] for v in round_["votes"]) == [1, 4]
 
 
+def test_ask_carries_on_an_open_vote_and_asks_for_again_after_a_reveal(db_path, workshop_id):
+    cli("ask", workshop_id, "pilot.kpi", db=db_path)
+    cli("vote", workshop_id, "pilot.kpi", "Bo", "1", db=db_path)
+    assert cli("ask", workshop_id, "pilot.kpi", db=db_path).stdout == "vote open on pilot.kpi (1 voted so far)\n"
+    cli("reveal", workshop_id, db=db_path)
+    refused = cli("ask", workshop_id, "pilot.kpi", db=db_path)
+    assert (refused.returncode, refused.stderr) == (1, "workshop: error: 'pilot.kpi' was voted on already "
+                                                       "(revealed); that round is kept: add --again to vote on it again\n")
+    assert cli("ask", workshop_id, "pilot.kpi", "--again", db=db_path).stdout == "vote open on pilot.kpi\n"
+    rounds = json.loads(cli("show", workshop_id, "--json", db=db_path).stdout)["rounds"]
+    assert [(r["state"], len(r["votes"])) for r in rounds] == [("revealed", 1), ("open", 0)]
+
+
 def test_questions_lists_the_bank(db_path):
     rows = json.loads(cli("questions", "--set", "pilot", "--json", db=db_path).stdout)
     assert [r["id"] for r in rows] == ["pilot.kpi", "pilot.baseline", "pilot.sponsor"]

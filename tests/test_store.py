@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from workshop.questionnaire import load_paths
 from workshop.session import ActionDecision, AnswerChange, AnswerStatus, NewSession, RoundState, SessionStatus
-from workshop.store import NotFound, NotOpen, Store, StoreError
+from workshop.store import NotFound, NotOpen, Store, StoreError, VotedBefore
 from workshop.store.migrations import known_names, migrations
 
 
@@ -111,7 +111,9 @@ def test_a_new_round_keeps_the_earlier_one_and_votes_go_to_the_new_one(store, se
     store.open_round(session_id, "pilot.kpi")
     store.record_vote(session_id, "pilot.kpi", "Bo", 0)
     store.reveal_round(session_id, "pilot.kpi")
-    store.open_round(session_id, "pilot.kpi")
+    with pytest.raises(VotedBefore, match=r"'pilot\.kpi' was voted on already \(revealed\); that round is kept"):
+        store.open_round(session_id, "pilot.kpi")  # a new vote on it is asked for, never implied
+    store.open_round(session_id, "pilot.kpi", again=True)
     store.record_vote(session_id, "pilot.kpi", "Bo", 4)
     first, second = store.load_session(session_id).rounds
     assert (first.state, first.levels()) == (RoundState.REVEALED, {1: 0})
@@ -120,6 +122,16 @@ def test_a_new_round_keeps_the_earlier_one_and_votes_go_to_the_new_one(store, se
         store.settle_round(session_id, "pilot.kpi", AnswerChange.from_level_text("2"))
     with pytest.raises(NotOpen, match=r"no vote is open on 'pilot\.baseline'"):
         store.reveal_round(session_id, "pilot.baseline")
+
+
+def test_two_windows_that_open_a_vote_at_once_share_one_round(store, session_id, db_path):
+    with Store.open(db_path) as other:  # another window, its view of the question a moment old
+        first = store.open_round(session_id, "pilot.kpi")
+        store.record_vote(session_id, "pilot.kpi", "Bo", 2)
+        second = other.open_round(session_id, "pilot.kpi")
+        again = other.open_round(session_id, "pilot.kpi", again=True)  # "again" never doubles an open round
+    assert first.id == second.id == again.id and second.levels() == {1: 2}
+    assert [r.state for r in store.load_session(session_id).rounds] == [RoundState.OPEN]
 
 
 def test_target_changes_are_kept_with_when(store, session_id):

@@ -390,6 +390,38 @@ async def test_answers_given_elsewhere_appear_without_a_key_press(tmp_path):
         assert before != plain(screen.query_one("#progress")) or "68" in before
 
 
+async def test_two_facilitator_windows_share_one_vote_and_a_reveal_in_one_clears_the_other(tmp_path):
+    first, second = make_app(tmp_path), make_app(tmp_path)  # two windows on one file
+    async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
+        a, b = await open_demo(one), await open_demo(two)
+        assert a.question_id == b.question_id
+        await one.press("v")  # both open a vote on the question before either sees the other's
+        await two.press("v", "2")
+        await one.pause()
+        await two.pause()
+        assert "Priya Shah's vote (hidden)" in status_line(b)
+        first.check_for_changes()
+        await settle(one)
+        assert "1 of 3 have voted" in panel(a)  # one round, seen from both windows
+        await one.press("3")  # the first window keys the next voter into the same round
+        await one.pause()
+        second.check_for_changes()
+        await settle(two)
+        assert "2 of 3 have voted" in panel(b)
+        await one.press("r")
+        await one.pause()
+        assert second.check_for_changes()
+        await settle(two)
+        assert "1 at level 2, 1 at level 3" in panel(b)
+        assert status_line(b) == "" and b.mode.value == "answer"  # no "(hidden)" beside the spread
+        await two.press("3")  # keys answer again: it settles, it is not a vote
+        await settle(two)
+    first.store.close()
+    session = second.store.load_session(1)
+    [round_] = [r for r in session.rounds if r.question_id == a.question_id]
+    assert (round_.state, sorted(v.level for v in round_.votes)) == (RoundState.SETTLED, [2, 3])
+
+
 async def test_hostile_note_text_is_stored_verbatim_and_shown_on_one_line(tmp_path):
     hostile = "a | b `code` <script>alert(1)</script> [x](javascript:alert(1)) [b]bold[/b] " + "y" * 3000
     app = make_app(tmp_path)

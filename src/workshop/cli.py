@@ -348,12 +348,19 @@ def answer(options: Options, session: int, question: str, level: str, **extra: A
 @cli.command()
 @click.argument("session", type=SESSION)
 @click.argument("question", metavar="QUESTION_ID")
+@click.option("--again", is_flag=True, help="Vote again on a question voted on before (that round is kept).")
 @pass_options
-def ask(options: Options, session: int, question: str) -> int:
-    """Open a blind vote on a question (earlier votes on it are kept)."""
+def ask(options: Options, session: int, question: str, again: bool) -> int:
+    """Open a blind vote on a question; a vote already open on it carries on."""
+    from workshop.store import VotedBefore
+
     with options.store() as store:
-        store.open_round(session, question)
-    print(f"vote open on {question}")
+        try:
+            opened = store.open_round(session, question, again=again)
+        except VotedBefore as exc:
+            raise DataError(f"{exc}: add --again to vote on it again") from None
+    counted = f" ({len(opened.votes)} voted so far)" if opened.votes else ""
+    print(f"vote open on {question}{counted}")
     return 0
 
 

@@ -79,6 +79,10 @@ class NotOpen(StoreError):
     """A vote for, or a reveal of, a round that is not open."""
 
 
+class VotedBefore(StoreError):
+    """A new vote on a question whose earlier round was revealed or settled, without asking for it again."""
+
+
 class SessionRow(NamedTuple):
     """One line of the list of workshops, read without building a model: what the home screen and
     `workshop list` show. Dates and times are as stored (ISO 8601 text)."""
@@ -500,16 +504,24 @@ class Store:
 
     # --- vote rounds ---------------------------------------------------------------
 
-    def open_round(self, session_id: int, question_id: str) -> VoteRound:
-        """Start a new blind vote on a question. Earlier rounds on it are kept, whatever their state."""
+    def open_round(self, session_id: int, question_id: str, *, again: bool = False) -> VoteRound:
+        """Start a blind vote on a question, or carry on the one already open there: two windows that
+        open a vote on one question at the same moment share one round. A question voted on before
+        gets a new round only `again` (the earlier rounds are kept); otherwise `VotedBefore`."""
         from workshop.session import RoundState
 
         self._check_question(session_id, question_id)
-        with self._writing():
-            round_id = self.db["vote_rounds"].insert(
-                {"session_id": session_id, "question_id": question_id, "state": RoundState.OPEN.value,
-                 "opened_at": _now()}
-            ).last_pk
+        with self._writing():  # the look and the insert in one write transaction: no other window between
+            latest = self._latest_round_row(session_id, question_id)
+            if latest is not None and latest["state"] == RoundState.OPEN.value:
+                round_id = latest["id"]
+            elif latest is not None and not again:
+                raise VotedBefore(f"'{question_id}' was voted on already ({latest['state']}); that round is kept")
+            else:
+                round_id = self.db["vote_rounds"].insert(
+                    {"session_id": session_id, "question_id": question_id, "state": RoundState.OPEN.value,
+                     "opened_at": _now()}
+                ).last_pk
         return self._round(session_id, int(round_id))
 
     def record_vote(

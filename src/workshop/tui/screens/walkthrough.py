@@ -12,6 +12,7 @@ until the facilitator presses `h`, and the top bar says which way it is.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from enum import Enum
 
@@ -201,7 +202,10 @@ class WalkthroughScreen(WorkshopScreen):
         panel = self.query_one(VotePanel)
         panel.show_round(self.round, self.session.participants, show_names=self.show_private)
         if self.mode is Mode.VOTE and (self.round is None or not self.round.is_open):
+            # Revealed in another window, by the CLI or by phones: as if revealed here.
+            panel.stop_keyed()
             self._set_mode(Mode.ANSWER)
+            self._clear_status()  # no "vote (hidden)" left beside the spread
 
     def _show_topbar(self) -> None:
         s = self.session
@@ -473,18 +477,22 @@ class WalkthroughScreen(WorkshopScreen):
             self._start_keyed()  # a round left open: carry on where it was
             return
         if current is None:
-            self._open_round()
+            self._open_round(again=False)  # should another window have voted meanwhile, the store says so
             return
         settled = "settled" if current.state is RoundState.SETTLED else "revealed, not settled"
         self.app.push_screen(
             Confirm("Start a new vote on this question?",
                     f"It was voted on already ({settled}); that round stays in the history.",
                     yes="new vote", no="keep the earlier round"),
-            lambda yes: self._open_round() if yes else None,
+            lambda yes: self._open_round(again=True) if yes else None,
         )
 
-    def _open_round(self) -> None:
-        if self.attempt(self.app.store.open_round, self.session_id, self.question_id) is FAILED:
+    def _open_round(self, again: bool) -> None:
+        # A vote another window opened on this question meanwhile is carried on, not doubled.
+        opened = functools.partial(self.app.store.open_round, again=again)
+        if self.attempt(opened, self.session_id, self.question_id, title="Vote not opened") is FAILED:
+            self._reload_rounds()
+            self._show_round()
             return
         self._reload_rounds()
         self._start_keyed()
@@ -519,10 +527,7 @@ class WalkthroughScreen(WorkshopScreen):
         if self.attempt(self.app.store.reveal_round, self.session_id, self.question_id) is FAILED:
             return
         self._reload_rounds()
-        self.query_one(VotePanel).stop_keyed()
-        self._set_mode(Mode.ANSWER)
-        self._clear_status()  # no "vote (hidden)" left beside the spread
-        self._show(marks="current")
+        self._show(marks="current")  # the round is no longer open: back to answering (see _show_round)
 
     def _settle(self, level: int) -> None:
         agreed = unanimous_level(self.round) if self.round is not None else None
