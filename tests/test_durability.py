@@ -103,3 +103,57 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path, bank):
         assert "locked" not in err
     notes = saved_notes(db)
     assert {f"{tag}-{i}" for tag in ("left", "right") for i in range(200)} <= notes
+
+
+def test_sigkill_of_the_phone_server_mid_stream_keeps_every_vote_a_phone_was_told_was_recorded(tmp_path):
+    import threading
+
+    import httpx
+
+    from test_web_support import NAMES, PhoneServer, hostile_bank, seed_workshop
+
+    bank = hostile_bank(tmp_path)
+    db = tmp_path / "workshop.db"
+    server = PhoneServer(db, seed_workshop(db, bank), bank).start(process=True)
+    phones = [server.phone(name) for name in NAMES[:12]]
+    for phone in phones:
+        assert phone.join().status_code == 200
+    with server.store() as store:
+        store.open_round(server.session_id, "pilot.kpi")
+    forms = [phone.form() for phone in phones]
+    sent: dict[str, list[int]] = {phone.name: [] for phone in phones}  # each phone's votes, in order
+    told: dict[str, int] = {}  # the last of them the phone read "✓ Vote recorded" for
+    enough = threading.Event()
+
+    def keep_voting(phone, fields) -> None:
+        for n in range(200):  # each phone changes its vote over and over until the server dies
+            level = (n + len(phone.name)) % 5
+            sent[phone.name].append(level)
+            try:
+                page = phone.post("/vote", {**fields, "level": str(level)})
+            except httpx.HTTPError:
+                return
+            if f"✓ Vote recorded: {level}." in page.text:
+                told[phone.name] = n
+            if n >= 5 and len(told) == len(phones):
+                enough.set()
+
+    threads = [threading.Thread(target=keep_voting, args=pair) for pair in zip(phones, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+    assert enough.wait(30)
+    os.kill(server.process.pid, signal.SIGKILL)  # mid-stream: other votes are on their way
+    for thread in threads:
+        thread.join(30)
+    server.process.wait(10)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with server.store() as store:
+        session = store.load_session(server.session_id)
+        names = {p.id: p.name for p in session.participants}
+        on_disk = {names[pid]: level for pid, level in session.open_round().levels().items()}
+    assert len(told) == len(phones) and all(len(votes) < 200 for votes in sent.values())  # killed mid-stream
+    for name, last in told.items():
+        # On disk: the vote the phone was last told was recorded, or the one it sent next, which may
+        # have been committed as the server died before its answer left (never an older one).
+        assert on_disk[name] in sent[name][last:last + 2], (name, last, sent[name][last:last + 2], on_disk[name])

@@ -7,7 +7,9 @@ bounded (never a fixed sleep).
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 from pathlib import Path
 
@@ -99,9 +101,48 @@ async def test_a_server_that_cannot_start_is_reported_and_the_app_carries_on(tmp
         taken.close()
 
 
-async def test_the_join_pop_up_frees_a_name_taken_on_a_phone(tmp_path):
-    import os
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+async def test_phones_are_off_until_m_and_a_server_that_dies_later_is_reported_once(tmp_path):
+    port = free_port()
+    app = phones_app(tmp_path, port=port)
+    async with app.run_test(size=(120, 50), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        walk = app.screen
+        await pilot.press("v", "escape")  # a vote, keyed on the laptop: no server for that
+        await settle(pilot)
+        assert not listening(port) and app.store.vote_server(1) is None  # nothing serves until asked
+        assert "phones on" not in plain(walk.query_one("#privacy"))
+
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PhonesScreen))
+        await pilot.press("escape")
+        assert listening(port) and "phones on" in plain(walk.query_one("#privacy"))
+        _, pid = app.store.vote_server(1)
+        os.kill(pid, signal.SIGKILL)  # the server crashes; the app must not
+        await until(pilot, lambda: any(n.title == "Phones stopped" for n in app._notifications))
+        [stopped] = [n for n in app._notifications if n.title == "Phones stopped"]
+        assert "killed by signal 9" in stopped.message and "press m to start it again" in stopped.message
+        await settle(pilot)
+        assert "phones on" not in plain(walk.query_one("#privacy"))
+        await pilot.press("3")  # the app carries on
+        await settle(pilot)
+        assert app.store.load_session(1).answer(walk.question_id).level == 3
+        assert sum(n.title == "Phones stopped" for n in app._notifications) == 1
+
+
+async def test_the_join_pop_up_frees_a_name_taken_on_a_phone(tmp_path):
     app = make_app(tmp_path)
     app.store.set_vote_server(1, "http://192.0.2.2:8765/token", os.getpid())  # a server that runs
     tom = next(p for p in app.store.load_session(1).participants if p.name == "Tom Berger")

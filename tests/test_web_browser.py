@@ -145,6 +145,8 @@ def test_without_scripts_the_plain_forms_still_vote(server, browser):
     context = browser.new_context(java_script_enabled=False, **PHONE)
     page = context.new_page()
     shot = Shots(page, "nojs")
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(keep(request)))
     with server.store() as store:
         store.open_round(server.session_id, "pilot.sponsor")
     page.goto(server.url)
@@ -156,4 +158,7 @@ def test_without_scripts_the_plain_forms_still_vote(server, browser):
     assert vote_of(server, "Voter05") == 1
     fits_a_phone(page)
     shot("ballot-with-markup-in-the-question")
+    remember(server, responses, "Voter05")
     context.close()
+    assert any("Vote recorded" in (body or "") for *_, body in responses)
+    server.check_responses()  # every page the plain forms got: nothing a phone may not see

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from test_web_support import PhoneServer, hostile_bank, seed_workshop
+from workshop.session import NewSession, Participant
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def seated(server: PhoneServer, name: str, question: str | None = None):
     assert phone.join().status_code == 200
     if question:
         with server.store() as store:
-            store.open_round(server.session_id, question)
+            store.open_round(server.session_id, question, again=True)
     return phone, phone.form()
 
 
@@ -74,6 +75,24 @@ def test_every_request_needs_the_workshops_token(server):
         assert phone.client.post(path, data={"csrf": "x"}).status_code in (404, 405)
     with server.store() as store:
         assert store.claims(server.session_id) == {}
+
+
+def test_it_serves_one_workshop_and_another_ones_own_link_finds_nothing(server):
+    with server.store() as store:  # a second workshop in the same file, with a join link of its own
+        other = store.create_session(NewSession(organisation="Other Org", initiative="Other pilot", facilitator="Fay",
+                                                participants=(Participant(name="Olga Other"),), sets=("pilot",)),
+                                     server.bank)
+        store.open_round(other, "pilot.kpi")
+        token = store.phone_token(other)
+    phone = server.phone()
+    for path in (f"/{token}", f"/{token}/state"):
+        response = phone.client.get(path)
+        assert (response.status_code, response.text) == (404, "Not found."), path
+    refused = phone.client.post(f"/{token}/join", data={"participant": "1"}, headers={"Origin": server.origin})
+    assert refused.status_code == 404 and "Olga" not in refused.text
+    assert "Olga Other" not in phone.get().text  # its own page names only its own people
+    with server.store() as store:
+        assert store.claims(other) == {}
 
 
 def test_a_cross_site_form_post_is_refused(server):
@@ -135,7 +154,7 @@ def test_a_vote_when_no_round_is_open_is_refused(server):
     assert "This vote has closed" in refused.text
     with server.store() as store:
         old = store.rounds(server.session_id)[0]  # revealed and settled long ago
-        store.open_round(server.session_id, "pilot.baseline")
+        store.open_round(server.session_id, "pilot.baseline", again=True)
     fields = phone.form()
     assert_short_refusal(phone.post("/vote", {**fields, "round": str(old.id), "level": "2"}), 409)
     assert votes(server) == {}

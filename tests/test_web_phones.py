@@ -232,3 +232,24 @@ def test_a_phone_keeps_its_name_when_the_server_is_restarted(server):
     again = server.phone("Voter01")
     again.client.cookies.update(cookies)
     assert "Voting as Voter01" in main_text(again.get())
+
+
+def test_a_vote_the_file_refuses_is_not_saved_and_never_reads_as_recorded(tmp_path, bank):
+    db = tmp_path / "workshop.db"
+    server = PhoneServer(db, seed_workshop(db, bank), bank).start()
+    ann = server.phone("Voter01")
+    ann.join()
+    with server.store() as store:
+        store.open_round(server.session_id, "pilot.kpi")
+    ann.vote("1")
+    with server.store() as store:  # the disk refuses every vote from now on (as a full disk would)
+        store.db.execute("CREATE TRIGGER refuse BEFORE UPDATE ON round_votes BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    page = ann.vote("4")
+    assert (page.status_code, page.text.strip()) == (503, "Not saved: the laptop could not write it. Try again.")
+    assert "recorded" not in page.text.casefold()
+    assert vote_in_db(server, "Voter01") == (True, 1)  # the vote committed before is still there, unchanged
+    assert "✓ Vote recorded: 1." in main_text(ann.get())  # and the ballot shows what is on disk
+    status, stderr = server.stop()
+    assert status == 0 and stderr.startswith("workshop.web: error: POST /<token>/vote") and "disk full" in stderr
+    assert len(stderr.splitlines()) == 1 and "Traceback" not in stderr
+    server.check_responses()

@@ -6,8 +6,9 @@ spread as counts per level. Nothing else is ever read here: no notes, private no
 answers, other questions or anyone else's vote.
 
 Writes go through the Store's own methods (`claim_participant`, `release_participant`,
-`record_vote`): each is its own BEGIN IMMEDIATE commit, on disk when it returns. Reads too are the
-Store's (`participants`, `claims`, `current_round`): no SQL here. No web library is imported.
+`record_vote`), called by the server's writer thread inside `Store.batch()`: writes that arrive
+together share one BEGIN IMMEDIATE commit, and no phone is answered before it returned. Reads too
+are the Store's (`participants`, `claims`, `current_round`): no SQL here. No web library is imported.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from workshop.tui.base import WorkshopScreen
 from workshop.tui.safe import line, show
 from workshop.tui.widgets.confirm import Confirm
 from workshop.tui.widgets.outline import Outline
-from workshop.tui.widgets.phones import PhoneServer, PhonesScreen
+from workshop.tui.widgets.phones import Listening, PhoneServer, PhonesScreen
 from workshop.tui.widgets.question_view import QuestionView
 from workshop.tui.widgets.text_bar import TextBar
 from workshop.tui.widgets.time_box import TimeBox
@@ -565,9 +565,10 @@ class WalkthroughScreen(WorkshopScreen):
             self._phones_shown = None
             show(self.query_one("#status", Static), Text("Starting the phone-vote server…", style="dim"),
                  fixed_size=True)
-            # It records its link in the database when it listens (StoreChanged brings that); this
-            # also catches a server that exits first, such as on a port already in use.
-            self._phones_watch = self.set_interval(0.5, self._check_phones, name="phone server start")
+            # It records its link in the database when it listens; the watch also sees it exit, before
+            # listening (a port already in use) or after (a crash): a process poll, twice a second.
+            self._stop_watching_phones()
+            self._phones_watch = self.set_interval(0.5, self._check_phones, name="phone server watch")
             return
         self.app.push_screen(
             Confirm("Stop voting from phones?", "The phones lose their page; votes already in are kept.",
@@ -578,6 +579,7 @@ class WalkthroughScreen(WorkshopScreen):
     def _stop_phones(self, stop: bool | None) -> None:
         if stop:
             self.phones.stop()
+            self._stop_watching_phones()
             self._phones_shown = None
             self._show_topbar()
             self.notify("Voting from phones has stopped.", timeout=4)
@@ -593,24 +595,26 @@ class WalkthroughScreen(WorkshopScreen):
         self._phones_shown = found[0]
 
     def _check_phones(self) -> None:
-        """The server this window started recorded its link (or died first): tell the facilitator once."""
-        if self._phones is None or self._phones.process is None:
+        """Watch the server this window started: show the join link once it listens, and say so
+        once if it stops by itself (the app carries on either way)."""
+        if self._phones is None:
             return
-        found = self.phones.running()
-        if found is None:
-            failure = self.phones.failure()
-            if not failure:
-                return  # still starting
-            self.app.report_error(failure, title="Phones could not start")
-        elif found[0] != self._phones_shown:
-            self.action_show_join()
-        if self._phones_watch is not None:
-            self._phones_watch.stop()
-            self._phones_watch = None
+        news = self._phones.check()
+        if news is None:
+            return
+        if isinstance(news, Listening):
+            if news.link != self._phones_shown:
+                self.action_show_join()
+        else:
+            self.app.report_error(news.why, title=news.title)
+            self._stop_watching_phones()
         self._clear_status()
         self._show_topbar()
 
-    # --- everything else ---------------------------------------------------------------------
+    def _stop_watching_phones(self) -> None:
+        if self._phones_watch is not None:
+            self._phones_watch.stop()
+            self._phones_watch = None
 
     def action_guidance(self) -> None:
         self.show_guidance = not self.show_guidance

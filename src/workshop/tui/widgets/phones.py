@@ -11,6 +11,7 @@ import contextlib
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +27,23 @@ from workshop.tui.safe import line
 from workshop.web import launch
 
 
+class Listening(NamedTuple):
+    """The server this app started listens: the join link to show."""
+
+    link: str
+
+
+class Stopped(NamedTuple):
+    """The server this app started exited by itself: why, and whether it had been listening."""
+
+    why: str
+    had_listened: bool
+
+    @property
+    def title(self) -> str:
+        return "Phones stopped" if self.had_listened else "Phones could not start"
+
+
 class PhoneServer:
     """The phone-vote server this app started (or found running) for one workshop."""
 
@@ -35,9 +53,12 @@ class PhoneServer:
         self.port = port
         self.process: subprocess.Popen[bytes] | None = None
         self._log: Path | None = None
+        self._listened = False
 
     def running(self) -> tuple[str, int] | None:
-        """(join link, pid) once the server listens: from the database, whoever started it."""
+        """(join link, pid) while a server listens: from the database, whoever started it."""
+        if self.process is not None and self.process.poll() is not None:
+            return None  # ours has exited (its record may outlive it, and its pid until it is reaped)
         return launch.running(self.store, self.session_id)
 
     def start(self) -> None:
@@ -45,6 +66,7 @@ class PhoneServer:
             raise RuntimeError("an in-memory database cannot be served")
         fd, name = tempfile.mkstemp(prefix="workshop-serve-", suffix=".log")
         self._log = Path(name)
+        self._listened = False
         with open(fd, "wb") as log:
             self.process = subprocess.Popen(
                 launch.command(self.session_id, self.store.path, port=self.port), stdin=subprocess.DEVNULL,
@@ -59,16 +81,31 @@ class PhoneServer:
             self.process.terminate()
         self.process = None
 
-    def failure(self) -> str | None:
-        """Why the server this app started exited before it listened, if it did (its one-line error)."""
-        if self.process is None or self.process.poll() is None:
+    def check(self) -> Listening | Stopped | None:
+        """News of the server this app started, each told once: it listens, or it exited by itself
+        (before listening: why it could not start; after: that the phones have lost their page)."""
+        if self.process is None:
             return None
-        self.process = None
+        status = self.process.poll()
+        if status is not None:
+            self.process = None
+            return Stopped(self._exit_reason(status), self._listened)
+        if not self._listened:
+            found = launch.running(self.store, self.session_id)
+            if found is not None and found[1] == self.process.pid:
+                self._listened = True
+                return Listening(found[0])
+        return None
+
+    def _exit_reason(self, status: int) -> str:
         text = ""
         if self._log is not None:
             with contextlib.suppress(OSError):
                 text = self._log.read_text(errors="replace").strip()
-        return text.splitlines()[-1] if text else "the phone-vote server stopped"
+        if text:
+            return text.splitlines()[-1]  # its own one-line error
+        how = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+        return f"the phone-vote server stopped ({how}); votes already in are kept: press m to start it again"
 
 
 class PhonesScreen(ModalScreen[None]):
