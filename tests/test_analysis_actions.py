@@ -242,6 +242,8 @@ def test_a_provisional_dependency_of_an_assessed_gap_comes_with_it():
     actions = plan({"a.gate": 1, "a.plain": 2, "a.two": 4, "b.risk": 2})
     assert [(a.action_id, a.provisional) for a in actions] == [
         ("b.tool.setup", False), ("a.gate.fix", False), ("a.gate.prove", False)]
+    # ... and says why it ranks among the known gaps although its own question is still to assess
+    assert [a.action_id for a in actions if a.needed_first] == ["b.tool.setup"]
 
 
 def test_the_plan_of_a_large_bank_is_linear():

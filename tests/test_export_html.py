@@ -181,3 +181,23 @@ def test_no_printed_page_ends_with_a_heading(browser, finished, tmp_path):
             lines = [line.strip() for line in page.splitlines() if line.strip()]
             assert lines and lines[-1] not in headings, f"{audience} page {number} ends with '{lines[-1]}'"
             assert not (len(lines) > 1 and lines[-2] in headings), f"{audience} page {number}: '{lines[-2]}'"
+
+
+def test_a_fifteen_person_vote_table_keeps_one_short_row_per_question_in_print(browser):
+    session = builtin_workshop(participants=15)
+    page = browser.new_page(viewport={"width": 794, "height": 1123})  # an A4 sheet at 96 dpi
+    try:
+        page.emulate_media(media="print")
+        page.set_content(render_html(session, analyse(session), "facilitator"), wait_until="load")
+        votes = page.locator("xpath=//h2[normalize-space()='Votes per participant']/following-sibling::table[1]")
+        header = votes.locator("thead th").all_inner_texts()
+        assert header[1:16] == [f"P{n}" for n in range(1, 16)]  # numbered columns, a key below
+        key = votes.locator("xpath=following-sibling::p[1]").inner_text()
+        assert key.startswith("P1 ") and "P15 " in key
+        line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 20")
+        heights = [box["height"] for box in (row.bounding_box() for row in votes.locator("tbody tr").all())]
+        assert heights and max(heights) <= 3.2 * line  # a question's prompt on at most three lines
+        width = votes.bounding_box()["width"]
+        assert width <= page.evaluate("document.querySelector('main').getBoundingClientRect().width") + 1
+    finally:
+        page.close()

@@ -150,6 +150,15 @@ def test_scores_table_matches_the_analysis(documents):
     assert "5 of 5 questions answered" in md  # one way of counting, everywhere
 
 
+def test_questions_still_to_assess_are_not_counted_as_gaps():
+    # a.gate answered under target, a.plain unknown (a gap: the room does not know); a.two and the
+    # Beta set still to assess: scored 0, but no gap until the room has said where they stand
+    session = make_session({"a.gate": 1, "a.plain": "unknown"})
+    table = table_named(render_markdown(session, analyse(session), "participants"), "Scores per set")
+    gaps_and_answered = [(row[0], row[4], row[5]) for row in table["rows"]]
+    assert gaps_and_answered == [("Alpha", "2", "2 of 3"), ("Beta", "0", "0 of 2"), ("Readiness index", "2", "2 of 5")]
+
+
 def test_every_answer_is_listed_strengths_included(documents):
     _, _analysis, md, _ = documents
     alpha = table_named(md, "Alpha: score 29, target 79")
@@ -371,3 +380,24 @@ def test_the_participants_summary_holds_what_the_room_needs_to_act(finished):
     assert answer_rows == len(analysis.questions)
     assert md.count("meets target") + md.count("above target") >= 10
     assert "(truncated)" not in md
+
+
+def test_an_action_ranked_for_what_needs_it_says_so_in_the_facilitators_plan():
+    # b.tool is not assessed; a.gate.fix, for an assessed gate, needs its b.tool.setup first
+    session = make_session({"a.gate": 1, "a.plain": 2, "a.two": 4, "b.risk": 2})
+    plan = render_markdown(session, analyse(session), "facilitator")
+    items = re.split(r"\n(?=\d+\. \*\*#)", plan.split("## Action plan", 1)[1])
+    entries = {re.search(r"\(`([\w.]+)`\)", item)[1]: item for item in items[1:]}
+    assert "Needed first: its own questions are not assessed yet" in entries["b.tool.setup"]
+    assert "Needed first" not in entries["a.gate.fix"]
+
+
+def test_the_ranking_is_explained_in_a_plain_sentence_and_the_formula_only_for_the_facilitator(documents):
+    _, _, participants, facilitator = documents
+    plain_words = ("a gate counts double", "a small effort ranks above a large one",
+                   "An action never comes before one it depends on", "The number after # stays the same")
+    recommendations, plan = section(participants, "Recommendations"), section(facilitator, "Action plan")
+    for words in plain_words:
+        assert words in recommendations and words in plan
+    assert "Σ" not in participants and "priority" not in recommendations.casefold()
+    assert "Priority = Σ weight × gap × (2 for a gate) ÷ effort cost" in plan

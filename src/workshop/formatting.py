@@ -18,6 +18,10 @@ HORIZON_TEXT = {
 }
 
 
+NEEDED_FIRST = ("its own questions are not assessed yet; it ranks here because an action for a known gap "
+                "depends on it.")
+
+
 def score(value: float | None) -> str:
     """A 0-100 score as a whole number, half rounded up; 'n/a' when nothing applies."""
     return "n/a" if value is None else str(int(value + 0.5))

@@ -79,6 +79,12 @@ class QuestionScore:
         return self.gate and self.gap > 0
 
     @property
+    def is_gap(self) -> bool:
+        """Under target as the room answered it ("unknown" included): a question still to assess
+        scores 0 but is no gap until the room has said where it stands."""
+        return self.gap > 0 and self.status is not ScoreStatus.UNASSESSED
+
+    @property
     def low_confidence(self) -> bool:
         return self.confidence is Confidence.LOW and self.status is not ScoreStatus.UNASSESSED
 
@@ -242,6 +248,13 @@ class RecommendedAction:
         return self.horizon != self.planned_horizon
 
     @property
+    def needed_first(self) -> bool:
+        """Ranked among the known gaps only because an action for one depends on it: its own
+        questions are all still to assess."""
+        return (self.rank is not None and not self.provisional and bool(self.triggers)
+                and all(t.status is ScoreStatus.UNASSESSED for t in self.triggers))
+
+    @property
     def owner_name(self) -> str:
         """One owner: the person the room named, else the question set's role."""
         named = self.decision.owner_name.strip() if self.decision is not None else ""
@@ -349,12 +362,6 @@ class Analysis:
     @property
     def provisional_actions(self) -> tuple[RecommendedAction, ...]:
         return tuple(a for a in self.actions if a.provisional)
-
-    @property
-    def gaps(self) -> tuple[QuestionScore, ...]:
-        """Questions under target: gates first, then by weighted gap, then bank order."""
-        under = [q for q in self.questions if q.gap > 0]
-        return tuple(sorted(under, key=lambda q: (not q.gate, -q.weighted_gap, q.order)))
 
     @property
     def misaligned(self) -> tuple[Divergence, ...]:

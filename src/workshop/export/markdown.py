@@ -219,7 +219,7 @@ def scores_block(doc: Document) -> Block:
     analysis = doc.analysis
     rows = []
     for s in analysis.sets:
-        under = sum(1 for q in analysis.questions if q.set_id == s.set_id and q.gap > 0)
+        under = sum(1 for q in analysis.questions if q.set_id == s.set_id and q.is_gap)
         total = s.applicable + s.not_applicable
         rows.append([
             cell(s.title),
@@ -234,7 +234,7 @@ def scores_block(doc: Document) -> Block:
         f"**{fmt.score(analysis.readiness_index)}**",
         "",
         f"**{fmt.percent(analysis.percent_to_target)}**",
-        str(sum(1 for q in analysis.questions if q.gap > 0)),
+        str(sum(1 for q in analysis.questions if q.is_gap)),
         f"{_answered(analysis)} of {len(analysis.questions)}",
     ])
     body = table(["Set", "Score", "Target", "To target", "Gaps", "Answered"], rows, "lrrrrr")
@@ -243,8 +243,8 @@ def scores_block(doc: Document) -> Block:
 
 def reading_block(doc: Document) -> Block:
     note = (
-        " A set's target is its score with every question exactly at target; its gaps are the questions under "
-        "target. Unknown and unanswered questions score 0, not-applicable ones drop out."
+        " A set's target is its score with every question exactly at target; its gaps are the questions the "
+        "room answered under target. Unknown and unanswered questions score 0, not-applicable ones drop out."
     )
     return Block("reading", READING_SENTENCE + note)
 
@@ -496,6 +496,8 @@ def _action_detail(doc: Document, a: RecommendedAction) -> str:
     lines = [f"**{doc.action_name(a.action_id)}** ({code(a.action_id)})"]
     lines.append(f"What: {paragraph(a.detail, '', 2_000)}")
     lines += [f"Why: {inline(t.sentence)}" for t in a.triggers]
+    if a.needed_first:
+        lines.append(f"Needed first: {fmt.NEEDED_FIRST}")
     owner = inline(a.owner_name, 200)
     if a.owner_name != a.owner:
         owner += f" (role: {inline(a.owner, 200)})"

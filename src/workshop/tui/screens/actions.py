@@ -461,6 +461,8 @@ class ActionPlanScreen(AnalysedScreen):
         if action.provisional:
             parts += [("? Provisional: ", "bold"),
                       ("only questions not assessed yet call for it; it ranks after every known gap.", muted), "\n"]
+        if action.needed_first:
+            parts += [("Needed first: ", "bold"), (numbers.NEEDED_FIRST, muted), "\n"]
         if action.verify_first:
             parts += [
                 ("! Verify first: ", "bold $text-warning"),
