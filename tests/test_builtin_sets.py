@@ -237,6 +237,31 @@ def test_genai_questions_that_can_be_not_applicable_say_when(genai):
         assert "not established in the EU" in guidance and "not used in the EU" in guidance, qid
 
 
+def test_questions_of_the_four_sets_that_can_be_not_applicable_say_when(builtin):
+    """Where a pilot can rightly have nothing to show (no earlier process to measure, no other AI
+    initiative, no shared platform, no personal data...), the guidance says so and how to answer."""
+    says_when = {q.id for q in builtin.subset(DEFAULT).questions()
+                 if re.search(r"(answer|mark the question) not applicable", q.guidance)}
+    assert says_when == {"biz.baseline.measured", "biz.portfolio.priority", "tech.integration.workflow",
+                         "org.scale.platform", "risk.harm.fairness", "risk.harm.privacy", "risk.compliance.signoff"}
+
+
+def test_no_figure_is_pinned_on_a_named_firm(builtin):
+    """The seeds' draft chapter names firms beside figures it does not source; the sets cite such a
+    figure as "one industry report" (hedged), never as a firm's finding."""
+    firms = re.compile(r"\b(Gartner|BCG|Boston Consulting|Forrester|Deloitte|PwC|McKinsey|IDC|Accenture|"
+                       r"RAND|MIT|Capgemini|KPMG|EY)\b")
+    for q in builtin.questions():
+        for text in (q.prompt, q.guidance, *q.levels, *(a.detail for a in q.actions)):
+            assert not firms.search(text), q.id
+
+
+def test_readme_names_every_built_in_set():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("## Question sets", 1)[1].split("\n## ", 1)[0]
+    assert all(f"**{set_id}**" in section for set_id in BUILTIN_ORDER)
+
+
 def test_actions_needed_for_the_target_come_before_go_live(builtin):
     """In every set: a plan followed to the letter can reach the target before go-live."""
     for q in builtin.questions():

@@ -118,3 +118,26 @@ async def test_a_whole_workshop_from_the_keyboard(tmp_path):
     assert "Targets agreed in principle" in text
     assert "Dana Owner" in text and "2026-12-15" in text
     assert PRIVATE not in text
+
+
+async def test_the_new_workshop_form_offers_genai_unticked_and_a_tick_adds_it(tmp_path):
+    app = make_app(tmp_path, demo=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        ticked = {box.id: box.value for box in app.screen.query("Checkbox")}
+        assert ticked == {"set-business": True, "set-technical": True, "set-organizational": True,
+                          "set-risk": True, "set-genai": False}  # the four by default, genai offered
+        await paste(pilot, "Acme Bank")
+        await pilot.press("tab")
+        await paste(pilot, "Support assistant")
+        await pilot.press("tab")
+        await paste(pilot, "Ann")
+        await pilot.press("tab", "tab", "tab")  # past the participants to the business set
+        await pilot.press(*["tab"] * 8, "space")  # four sets further (a box and a time box each): genai
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.SCREEN_NAME == "walkthrough"
+        session = app.store.load_session(app.screen.session_id)
+    assert session.sets == ("business", "technical", "organizational", "risk", "genai")
