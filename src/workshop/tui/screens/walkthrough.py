@@ -269,7 +269,7 @@ class WalkthroughScreen(WorkshopScreen):
 
     def action_digit(self, level: int) -> None:
         if self.mode is Mode.VOTE:
-            self._cast_vote(level)
+            self.query_one(VotePanel).key_level(level)
         elif self.round is not None and self.round.state is RoundState.REVEALED:
             self._settle(level)
         else:
@@ -277,7 +277,7 @@ class WalkthroughScreen(WorkshopScreen):
 
     def action_unknown(self) -> None:
         if self.mode is Mode.VOTE:
-            self._cast_vote(None)
+            self.query_one(VotePanel).key_level(None)
         else:
             self._record(AnswerChange.from_level_text("unknown"), "unknown")
 
@@ -503,14 +503,12 @@ class WalkthroughScreen(WorkshopScreen):
         self._clear_status()
         self._show_round()
 
-    def _cast_vote(self, level: int | None) -> None:
-        panel = self.query_one(VotePanel)
-        voter = panel.next_voter()
-        if voter is None:
-            self.notify("Everyone has voted or been skipped: press r to reveal.", timeout=3)
-            return
-        if self.attempt(self.app.store.record_vote, self.session_id, self.question_id, voter.id, level,
+    @on(VotePanel.Keyed)
+    def _commit_keyed_vote(self, event: VotePanel.Keyed) -> None:
+        voter = event.participant
+        if self.attempt(self.app.store.record_vote, self.session_id, event.question_id, voter.id, event.level,
                         title="Vote not saved") is FAILED:
+            event.panel.not_saved(voter)
             self._status(False, f"{voter.name}'s vote")
             return
         self._reload_rounds()

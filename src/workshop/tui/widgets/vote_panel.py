@@ -1,14 +1,16 @@
 """A question's vote round: who has voted (never what) while it is open, the spread once revealed.
 
-The panel owns the keyed entry of votes in the room: which participant is next and who was
-skipped. Levels typed for a participant go straight to the store; the panel only ever shows the
-names of those who voted until the round is revealed. After the reveal it shows the spread as a
+The panel owns the keyed entry of votes in the room: which participant is next, who was skipped
+and whose level was typed but is not committed yet. A level typed for the next participant is
+posted as `VotePanel.Keyed` for the screen to commit; the panel only ever shows the names of those
+who voted until the round is revealed. After the reveal it shows the spread as a
 histogram of counts; names beside levels only when the facilitator shows private details.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import Static
 
 from workshop.analysis import MISALIGNED_SPREAD, spread_of, spread_text
@@ -44,12 +46,25 @@ def histogram(round_: VoteRound, names: dict[int, str] | None = None) -> Text:
 
 
 class VotePanel(Static):
+    class Keyed(Message):
+        """A level (None: "don't know") typed for the next participant: the screen commits it, then
+        shows the round again; if it cannot, it calls `not_saved`."""
+
+        def __init__(self, panel: VotePanel, question_id: str, participant: Participant, level: int | None) -> None:
+            super().__init__()
+            self.panel = panel
+            self.question_id = question_id
+            self.participant = participant
+            self.level = level
+
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.round: VoteRound | None = None
         self.participants: tuple[Participant, ...] = ()
         self.keyed = False  # the facilitator is typing each participant's level
         self.skipped: set[int] = set()
+        # Typed, not committed yet: the next key already goes to the participant after them.
+        self.pending: set[int] = set()
 
     # --- keyed entry ---------------------------------------------------------------------
 
@@ -61,9 +76,23 @@ class VotePanel(Static):
         self.keyed = False
 
     def next_voter(self) -> Participant | None:
-        """The first participant who has neither voted nor been skipped."""
+        """The first participant who has not voted, been skipped or just had a level typed."""
         voted = self.round.voters if self.round is not None else frozenset()
-        return next((p for p in self.participants if p.id not in voted and p.id not in self.skipped), None)
+        return next((p for p in self.participants
+                     if p.id not in voted and p.id not in self.skipped and p.id not in self.pending), None)
+
+    def key_level(self, level: int | None) -> None:
+        """The facilitator typed the next participant's level."""
+        voter = self.next_voter()
+        if self.round is None or voter is None or voter.id is None:
+            self.notify("Everyone has voted or been skipped: press r to reveal.", timeout=3)
+            return
+        self.pending.add(voter.id)
+        self.post_message(self.Keyed(self, self.round.question_id, voter, level))
+
+    def not_saved(self, participant: Participant) -> None:
+        """The level typed for `participant` was not committed: they are next again."""
+        self.pending.discard(participant.id)
 
     def skip(self) -> None:
         voter = self.next_voter()
@@ -75,8 +104,10 @@ class VotePanel(Static):
     def show_round(self, round_: VoteRound | None, participants: tuple[Participant, ...], *,
                    show_names: bool = False) -> None:
         if round_ is None or self.round is None or round_.id != self.round.id:
-            self.skipped = set()
+            self.skipped, self.pending = set(), set()
             self.keyed = self.keyed and round_ is not None and round_.is_open
+        else:
+            self.pending -= round_.voters  # committed: now counted among those who voted
         self.round, self.participants = round_, participants
         self.display = round_ is not None
         if round_ is None:
