@@ -1,8 +1,9 @@
 """The walk-through: one question at a time, every key committed to the store at once.
 
-The screen coordinates; its parts own their state: the question view, the outline, the vote
-panel (a question's vote round and the keyed entry of votes), the time box (counted from the
-store's shared clock) and the text bar (notes, reasons, targets, with drafts). What a key does
+The screen coordinates; its parts own their state and post their own messages: the question view,
+the outline, the vote panel (a question's vote round and the keyed entry of votes, each typed level
+posted for the screen to commit), the time box (counted from the store's shared clock), the text
+bar (notes, reasons, targets, with drafts) and the phones control (the phone-vote server). What a key does
 after a vote depends on the round's state in the database, not on this window: another window
 revealing the round makes 0-4 here settle it.
 
@@ -21,7 +22,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from workshop.analysis import misaligned_questions
@@ -33,7 +33,7 @@ from workshop.tui.base import WorkshopScreen
 from workshop.tui.safe import line, show
 from workshop.tui.widgets.confirm import Confirm
 from workshop.tui.widgets.outline import Outline
-from workshop.tui.widgets.phones import Listening, PhoneServer, PhonesScreen
+from workshop.tui.widgets.phones import PhonesControl
 from workshop.tui.widgets.question_view import QuestionView
 from workshop.tui.widgets.text_bar import TextBar
 from workshop.tui.widgets.time_box import TimeBox
@@ -120,9 +120,6 @@ class WalkthroughScreen(WorkshopScreen):
         self._running_set: str | None = None
         self._shown = False  # the first resume is the opening itself: nothing to reload
         self._runner = secrets.token_hex(8)  # this window, as the time box's clock knows it
-        self._phones: PhoneServer | None = None
-        self._phones_shown: str | None = None  # the join link last shown in a pop-up
-        self._phones_watch: Timer | None = None
 
     # --- building ------------------------------------------------------------------
 
@@ -140,6 +137,7 @@ class WalkthroughScreen(WorkshopScreen):
                 yield VotePanel(id="votes")
                 yield Static(id="status")
         yield TextBar(clock=self.app.clock, draft_seconds=self.app.draft_seconds, id="editor")
+        yield PhonesControl(self.session_id)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -219,7 +217,7 @@ class WalkthroughScreen(WorkshopScreen):
             state = Text(" PRIVATE SHOWN (h hides) ", style="bold reverse yellow")
         else:
             state = Text(" private hidden ", style="dim")
-        if self.phones.running() is not None:  # started here, in another window or with `workshop serve`
+        if self.query_one(PhonesControl).is_on():
             state.append(" phones on (i) ", style="bold reverse green")
         show(self.query_one("#privacy", Static), state)
 
@@ -242,7 +240,7 @@ class WalkthroughScreen(WorkshopScreen):
         if session is not FAILED:
             self.session = session
             self._show(marks="all")
-        self._check_phones()
+        self.query_one(PhonesControl).check()  # a server this window started may have begun listening
 
     def _reload_rounds(self) -> None:
         rounds = self.attempt(self.app.store.rounds, self.session_id, title="Cannot read the votes")
@@ -542,77 +540,22 @@ class WalkthroughScreen(WorkshopScreen):
                 self._record(AnswerChange.from_level_text(str(agreed), reason="Unanimous vote."),
                              f"agreed level {agreed} (unanimous)", settle=True)
 
-    # --- voting from phones ---------------------------------------------------------------------
-
-    @property
-    def phones(self) -> PhoneServer:
-        if self._phones is None:
-            self._phones = PhoneServer(self.app.store, self.session_id, self.app.phone_port)
-        return self._phones
+    # --- voting from phones (PhonesControl owns the server and its watch) -----------------------
 
     def action_phones(self) -> None:
-        """Start the phone-vote server, or stop it (asking first: the phones lose their page)."""
-        if self.app.store.read_only:
-            self.notify("The database is read-only: phones could not vote.", severity="warning", timeout=5)
-            return
-        if not self.session.participants:
-            self.notify("This workshop has no participants to vote.", severity="warning", timeout=4)
-            return
-        if self.phones.running() is None and self.phones.process is None:
-            self.phones.start()
-            self._phones_shown = None
-            show(self.query_one("#status", Static), Text("Starting the phone-vote server…", style="dim"),
-                 fixed_size=True)
-            # It records its link in the database when it listens; the watch also sees it exit, before
-            # listening (a port already in use) or after (a crash): a process poll, twice a second.
-            self._stop_watching_phones()
-            self._phones_watch = self.set_interval(0.5, self._check_phones, name="phone server watch")
-            return
-        self.app.push_screen(
-            Confirm("Stop voting from phones?", "The phones lose their page; votes already in are kept.",
-                    yes="stop the server", no="keep it running"),
-            self._stop_phones,
-        )
-
-    def _stop_phones(self, stop: bool | None) -> None:
-        if stop:
-            self.phones.stop()
-            self._stop_watching_phones()
-            self._phones_shown = None
-            self._show_topbar()
-            self.notify("Voting from phones has stopped.", timeout=4)
+        self.query_one(PhonesControl).toggle(self.session.participants)
 
     def action_show_join(self) -> None:
-        found = self.phones.running()
-        if found is None:
-            self.notify("Phones are off: press m to let the room vote from their phones.", timeout=4)
-            return
-        claims = self.attempt(self.app.store.claims, self.session_id, title="Cannot read the phones")
-        self.app.push_screen(PhonesScreen(self.session_id, found[0], self.session.participants,
-                                          {} if claims is FAILED else claims, on_dark=self.app.current_theme.dark))
-        self._phones_shown = found[0]
+        self.query_one(PhonesControl).show_join(self.session.participants)
 
-    def _check_phones(self) -> None:
-        """Watch the server this window started: show the join link once it listens, and say so
-        once if it stops by itself (the app carries on either way)."""
-        if self._phones is None:
-            return
-        news = self._phones.check()
-        if news is None:
-            return
-        if isinstance(news, Listening):
-            if news.link != self._phones_shown:
-                self.action_show_join()
+    @on(PhonesControl.Changed)
+    def _phones_changed(self, event: PhonesControl.Changed) -> None:
+        if event.starting:
+            show(self.query_one("#status", Static), Text("Starting the phone-vote server…", style="dim"),
+                 fixed_size=True)
         else:
-            self.app.report_error(news.why, title=news.title)
-            self._stop_watching_phones()
-        self._clear_status()
+            self._clear_status()
         self._show_topbar()
-
-    def _stop_watching_phones(self) -> None:
-        if self._phones_watch is not None:
-            self._phones_watch.stop()
-            self._phones_watch = None
 
     def action_guidance(self) -> None:
         self.show_guidance = not self.show_guidance

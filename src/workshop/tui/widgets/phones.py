@@ -2,7 +2,9 @@
 
 The server is its own process (`workshop serve`), so a crash there never takes the app down. The
 app learns the join link from the database, where the server records it once it listens, and
-tells the facilitator if the process died before that (with the first line it wrote).
+tells the facilitator if the process dies, before that (with the line it wrote) or after.
+`PhonesControl` is the part a screen holds: it owns the server and its watch and posts `Changed`
+when what the screen shows of it may have changed.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from workshop.session import Participant
 from workshop.store import Store
 from workshop.tui.app import FAILED
 from workshop.tui.safe import line
+from workshop.tui.widgets.confirm import Confirm
 from workshop.web import launch
 
 
@@ -106,6 +112,102 @@ class PhoneServer:
             return text.splitlines()[-1]  # its own one-line error
         how = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
         return f"the phone-vote server stopped ({how}); votes already in are kept: press m to start it again"
+
+
+class PhonesControl(Widget):
+    """Voting from phones for one workshop, as a screen offers it: start the server or stop it
+    (asking first), watch it, show how to join. Draws nothing itself."""
+
+    DEFAULT_CSS = "PhonesControl { display: none; }"
+    WATCH_SECONDS = 0.5  # a process poll and one small query: while a server this window started runs
+
+    class Changed(Message):
+        """Phones went on or off, or a server is starting: redraw what shows it."""
+
+        def __init__(self, starting: bool = False) -> None:
+            super().__init__()
+            self.starting = starting
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self._server: PhoneServer | None = None
+        self._shown: str | None = None  # the join link last shown in a pop-up
+        self._watch: Timer | None = None
+        self._participants: tuple[Participant, ...] = ()  # the names the join pop-up lists
+
+    @property
+    def server(self) -> PhoneServer:
+        if self._server is None:
+            self._server = PhoneServer(self.app.store, self.session_id, self.app.phone_port)
+        return self._server
+
+    def is_on(self) -> bool:
+        """A server listens for this workshop: started here, in another window or with `workshop serve`."""
+        return self.server.running() is not None
+
+    def toggle(self, participants: tuple[Participant, ...]) -> None:
+        """Start the server, or stop it after asking (the phones lose their page)."""
+        if self.app.store.read_only:
+            self.notify("The database is read-only: phones could not vote.", severity="warning", timeout=5)
+            return
+        if not participants:
+            self.notify("This workshop has no participants to vote.", severity="warning", timeout=4)
+            return
+        self._participants = participants
+        if self.server.running() is None and self.server.process is None:
+            self.server.start()
+            self._shown = None
+            self.post_message(self.Changed(starting=True))
+            # It records its link in the database when it listens; the watch also sees it exit, before
+            # listening (a port already in use) or after (a crash).
+            self._stop_watching()
+            self._watch = self.set_interval(self.WATCH_SECONDS, self.check, name="phone server watch")
+            return
+        self.app.push_screen(
+            Confirm("Stop voting from phones?", "The phones lose their page; votes already in are kept.",
+                    yes="stop the server", no="keep it running"),
+            self._stop,
+        )
+
+    def _stop(self, stop: bool | None) -> None:
+        if stop:
+            self.server.stop()
+            self._stop_watching()
+            self._shown = None
+            self.post_message(self.Changed())
+            self.notify("Voting from phones has stopped.", timeout=4)
+
+    def show_join(self, participants: tuple[Participant, ...]) -> None:
+        found = self.server.running()
+        if found is None:
+            self.notify("Phones are off: press m to let the room vote from their phones.", timeout=4)
+            return
+        claims = self.app.attempt(self.app.store.claims, self.session_id, title="Cannot read the phones")
+        self.app.push_screen(PhonesScreen(self.session_id, found[0], participants,
+                                          {} if claims is FAILED else claims, on_dark=self.app.current_theme.dark))
+        self._shown = found[0]
+
+    def check(self) -> None:
+        """The server this window started: show the join link once it listens, and say so once if it
+        stops by itself (the app carries on either way)."""
+        if self._server is None:
+            return
+        news = self._server.check()
+        if news is None:
+            return
+        if isinstance(news, Listening):
+            if news.link != self._shown:
+                self.show_join(self._participants)
+        else:
+            self.app.report_error(news.why, title=news.title)
+            self._stop_watching()
+        self.post_message(self.Changed())
+
+    def _stop_watching(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
 
 
 class PhonesScreen(ModalScreen[None]):
