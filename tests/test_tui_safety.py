@@ -94,11 +94,19 @@ async def test_a_question_set_with_markup_and_escapes_in_its_titles_works(tmp_pa
         app.screen.query_one("#initiative").value = "Claims"
         app.screen.query_one("#facilitator").value = "Ann"
         app.screen.query_one("#set-pilot").value = True
+        for other in ("business", "technical", "organizational"):
+            app.screen.query_one(f"#set-{other}").value = False  # the pilot set and risk
         await pilot.press("f2")
         await settle(pilot)
         walk = drawn(app)
         assert app.screen.SCREEN_NAME == "walkthrough" and "[/]Pilot [b]x" in walk
         assert "Value [@click=app.quit]q[/]" in walk and not any(c in walk for c in CONTROL)
+        assert app.screen.located.set.id == "risk"
+        await pilot.press("4", "d")  # risk ahead: the dashboard names the pilot set as the weakest
+        await settle(pilot)
+        assert app.screen.SCREEN_NAME == "dashboard"
+        title = app.screen.query_one("#scores-panel")._border_title.plain  # as drawn on the panel's border
+        assert title == "Scores per set · weakest: [/]Pilot [b]x [2J (0)"  # shown as typed, the escape dropped
 
 
 async def test_a_connection_that_refuses_writes_is_reported_and_the_app_keeps_running(tmp_path):

@@ -180,9 +180,11 @@ class DashboardScreen(AnalysedScreen):
             bars.append(Bar(string(s.title, 40), s.score, target=s.target_score, value_text=value_text, note=note))
         self.query_one("#set-bars", ScoreBars).bars = tuple(bars)
         weakest = analysis.weakest_set
-        title = "Scores per set"
+        title = Content("Scores per set")
         if weakest is not None and len(analysis.sets) > 1:
-            title += f" · weakest: {string(weakest.title, 40)} ({numbers.score(weakest.score)})"
+            # Content, not a str: a border title given as a str is parsed as markup, and set titles are file text.
+            title = Content.assemble(title, " · weakest: ", content(weakest.title, 40),
+                                     f" ({numbers.score(weakest.score)})")
         self.query_one("#scores-panel").border_title = title
 
     def _show_blockers(self, analysis: Analysis) -> None:
