@@ -16,7 +16,7 @@ from workshop.questionnaire import builtin_dir, load_paths
 from workshop.store import Store
 
 from helpers import FIXTURE_SETS
-from tui_harness import FrozenClock, TestApp, make_app, plain, settle
+from tui_harness import FrozenClock, TestApp, make_app, paste, plain, settle
 
 HOSTILE = "Acme [Holding] AG [/] [@click=app.quit]click me[/] [b]bold \x1b]0;pwned\x07\x1b[2J\u202eevil"
 CONTROL = ("\x1b", "\x07", "\u202e")
@@ -125,6 +125,17 @@ async def test_a_connection_that_refuses_writes_is_reported_and_the_app_keeps_ru
         await pilot.press("3")
         await settle(pilot)
         assert "NOT saved" in plain(app.screen.query_one("#status"))
+        await pilot.press("escape", "n")  # a new workshop: the form keeps what was typed
+        await settle(pilot)
+        await paste(pilot, "Acme")
+        await pilot.press("tab")
+        await paste(pilot, "Claims")
+        await pilot.press("tab")
+        await paste(pilot, "Ann")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert any(n.title == "Workshop not created" for n in app._notifications)
+        assert app.screen.SCREEN_NAME == "new" and app.screen.query_one("#organisation").value == "Acme"
         assert app.is_running
     app.store.db.execute("PRAGMA query_only=0")
     assert [s.status.value for s in app.store.list_sessions()] == ["active"]
@@ -177,6 +188,11 @@ async def test_a_verdict_that_cannot_be_worked_out_is_reported_not_left_as_dots(
         assert str(table.get_cell("1", "verdict")) == "? (failed)"
         assert any("failed" in n.title for n in app._notifications)
         assert app.is_running
+        await pilot.press("enter")  # opening it: said, and the app stays on the list
+        await settle(pilot)
+        [opening] = [n for n in app._notifications if n.title == "Cannot open the workshop"]
+        assert "could not be read" in opening.message
+        assert app.is_running and app.screen.SCREEN_NAME == "home"
 
 
 async def test_a_keymap_in_the_settings_file_remaps_keys_and_names_an_unknown_id(tmp_path):

@@ -185,7 +185,9 @@ class WorkshopApp(App[None]):
     def open_workshop(self, session_id: int) -> None:
         from workshop.tui.screens.walkthrough import WalkthroughScreen
 
-        self.push_screen(WalkthroughScreen(session_id))
+        session = self.attempt(self.store.load_session, session_id, title="Cannot open the workshop")
+        if session is not FAILED:
+            self.push_screen(WalkthroughScreen(session))
 
     def open_dashboard(self, session_id: int) -> None:
         from workshop.tui.screens.dashboard import DashboardScreen

@@ -107,10 +107,10 @@ class WalkthroughScreen(WorkshopScreen):
     VOTE_ACTIONS = {"digit", "unknown", "skip_voter", "reveal", "escape", "quit", "toggle_private", "guidance",
                     "phones", "show_join"}
 
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.session_id = session_id
-        self.session: Session = None  # type: ignore[assignment]  # loaded in compose
+        self.session_id = session.id
+        self.session = session  # loaded by the app through its error route: a damaged one never gets here
         self.order: list[str] = []
         self.index = 0
         self.mode = Mode.ANSWER
@@ -124,7 +124,6 @@ class WalkthroughScreen(WorkshopScreen):
     # --- building ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self.session = self.app.store.load_session(self.session_id)
         with Horizontal(id="topbar"):
             yield Static(id="title")
             yield Static(id="progress")

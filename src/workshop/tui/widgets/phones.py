@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from workshop.session import Participant
-from workshop.store import Store
+from workshop.store import Store, StoreError
 from workshop.tui.app import FAILED
 from workshop.tui.safe import line
 from workshop.tui.widgets.confirm import Confirm
@@ -144,7 +144,10 @@ class PhonesControl(Widget):
 
     def is_on(self) -> bool:
         """A server listens for this workshop: started here, in another window or with `workshop serve`."""
-        return self.server.running() is not None
+        try:
+            return self.server.running() is not None
+        except StoreError:
+            return False  # the read that fails here is reported by the screen's own reads
 
     def toggle(self, participants: tuple[Participant, ...]) -> None:
         """Start the server, or stop it after asking (the phones lose their page)."""
@@ -193,7 +196,10 @@ class PhonesControl(Widget):
         stops by itself (the app carries on either way)."""
         if self._server is None:
             return
-        news = self._server.check()
+        try:
+            news = self._server.check()
+        except StoreError:
+            return  # a watch tick: the next one looks again; the screen's own reads report the file
         if news is None:
             return
         if isinstance(news, Listening):
