@@ -19,7 +19,7 @@ from workshop.session import AnswerChange, NewSession
 from workshop.store import Store, StoreError
 from workshop.store.migrations import migrations
 
-from helpers import FIXTURE_SETS, make_read_only, run_cli, run_cli_as_reader
+from helpers import FIXTURE_SETS, make_read_only, other_user_prefix, run_cli, run_cli_as_reader
 
 
 @pytest.fixture
@@ -193,6 +193,18 @@ def test_a_leftover_read_only_shared_memory_file_does_not_block_writing_again(tm
         assert store.load_session(sid).answer("pilot.kpi").level == 3
 
 
+def test_files_a_read_only_session_left_behind_do_not_refuse_the_first_write_once_writable(shared_dir, bank):
+    path, sid = _workshop_file(shared_dir, bank)
+    make_read_only(path)
+    assert run_cli_as_reader("list", db=path, cwd=shared_dir).returncode == 0
+    wal, shm = path.with_name("w.db-wal"), path.with_name("w.db-shm")
+    assert wal.stat().st_size == 0 and oct(shm.stat().st_mode & 0o777) == "0o444"  # what it left, read-only
+    path.chmod(0o644)  # the user makes the file writable again
+    first = run_cli_as_reader("--questionnaires", str(FIXTURE_SETS), "answer", str(sid), "pilot.kpi", "3",
+                              db=path, cwd=shared_dir)
+    assert (first.returncode, first.stdout) == (0, "saved pilot.kpi = 3\n"), first.stderr
+
+
 def test_reading_commands_do_not_wait_for_a_writer_holding_the_lock(tmp_path, bank, db_path):
     with Store.open(db_path) as store:
         sid = new_workshop(store, bank)
@@ -232,3 +244,18 @@ def test_opening_a_reader_never_lets_another_process_delete_the_log_our_writes_g
     assert (tmp_path / "w.db-wal").exists()
     reader.close()
     store.close()
+
+
+def test_a_read_only_file_in_a_writable_folder_opens_the_app_read_only(shared_dir, bank):
+    path, sid = _workshop_file(shared_dir, bank)
+    make_read_only(path)  # the folder stays writable: SQLite alone would open it and refuse each write
+    probe = ("import sys; from workshop.store import Store\n"
+             "store = Store.open_or_read_only(sys.argv[1])\n"
+             "print(store.read_only); print(store.load_session(int(sys.argv[2])).answer('pilot.kpi').note)")
+    opened = subprocess.run([*other_user_prefix(), sys.executable, "-c", probe, str(path), str(sid)],
+                            capture_output=True, text=True, timeout=60)
+    assert opened.returncode == 0, opened.stderr
+    reason, note = opened.stdout.splitlines()
+    assert reason == f"{path} is read-only: this user may not write it" and note == "read me"
+    refused = run_cli_as_reader("answer", str(sid), "pilot.kpi", "3", db=path, cwd=shared_dir)
+    assert refused.returncode == 1 and "read-only" in refused.stderr and "Traceback" not in refused.stderr

@@ -89,6 +89,9 @@ def open_database(path: Path) -> Database:
             )
         if pending:
             backup_before_migration(path, pending[0])
+        if not os.access(path, os.W_OK):
+            # SQLite would open it and refuse each write later ("attempt to write a readonly database").
+            raise ReadOnlyStore(f"{path} is read-only: this user may not write it")
         _drop_stale_shared_memory(path)
     else:
         try:
@@ -173,14 +176,19 @@ def _is_read_only_error(exc: sqlite3.Error) -> bool:
 
 
 def _drop_stale_shared_memory(path: Path) -> None:
-    """A -shm this user cannot write (left by a read-only session) would refuse every write.
+    """A -shm or an empty -wal this user cannot write (left by a read-only session, from before the
+    file was made writable) would refuse the first write.
 
-    It is a cache SQLite rebuilds from the write-ahead log, so a stale one can be removed.
+    The -shm is a cache SQLite rebuilds from the write-ahead log; an empty log holds no commit. Both
+    can go. A log with commits in it is never touched.
     """
-    shm = path.with_name(path.name + "-shm")
-    if shm.exists() and not os.access(shm, os.W_OK) and os.access(path.parent, os.W_OK):
+    if not os.access(path.parent, os.W_OK):
+        return
+    shm, wal = path.with_name(path.name + "-shm"), path.with_name(path.name + "-wal")
+    for leftover, stale in ((shm, lambda: True), (wal, lambda: wal.stat().st_size == 0)):
         with contextlib.suppress(OSError):
-            shm.unlink()
+            if leftover.exists() and not os.access(leftover, os.W_OK) and stale():
+                leftover.unlink()
 
 
 @contextlib.contextmanager
