@@ -478,3 +478,18 @@ async def test_home_verdict_follows_answers_given_in_the_walkthrough(tmp_path):
         await pilot.press("4", "escape")  # the last answer, given in the walk-through
         await settle(pilot)
         assert str(app.screen.query_one("#workshops").get_cell("1", "verdict")) == "Ready"
+
+
+async def test_leaving_a_workshop_by_any_way_folds_the_log_into_the_file(tmp_path):
+    wal = tmp_path / "workshop.db-wal"
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for leave in (("escape",), ("ctrl+p", *"Home", "enter")):  # the key, and the palette's Home
+            await open_demo(pilot)
+            await pilot.press("3")
+            await settle(pilot)
+            assert wal.stat().st_size > 0  # the answer is committed, in the log for now
+            await pilot.press(*leave)
+            await settle(pilot)
+            assert app.screen.SCREEN_NAME == "home"
+            assert wal.stat().st_size == 0  # and now in workshop.db itself: a copy of it alone is whole

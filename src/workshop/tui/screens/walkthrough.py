@@ -578,14 +578,7 @@ class WalkthroughScreen(WorkshopScreen):
             self._set_mode(Mode.ANSWER)
             self._show_round()
             return
-        self._leave()
         self.dismiss()
-
-    def _leave(self) -> None:
-        """Closing the workshop: stop its clock and fold the log into the file (a copy is whole)."""
-        if self._running_set is not None:
-            self._run_clock(None)
-        self.app.store.checkpoint()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.mode is Mode.EDIT:
@@ -612,5 +605,8 @@ class WalkthroughScreen(WorkshopScreen):
             self._run_clock(None)  # the time box counts while the questions are on screen
 
     def on_unmount(self) -> None:
+        """Closing the workshop, however it is left (escape, the palette's Home, quitting): stop its
+        clock and fold the log into the file, so that a copy of the file alone is whole."""
         if self._running_set is not None:
             self._run_clock(None)
+        self.app.store.checkpoint()
