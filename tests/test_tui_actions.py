@@ -224,6 +224,14 @@ async def test_due_date_uses_the_one_date_rule(plan):
         assert status(screen) == "✗ '31/12' is not a date: write it as YYYY-MM-DD"
         assert bar(screen).is_open  # still open, to correct it
         assert decisions(app)[ACCEPTED].due_date == dt.date(2026, 12, 4)
+        for typed, said in (("0001-01-01", "✗ 0001-01-01 is out of range (1990-2100)"),
+                            ("20261215", "✗ '20261215' is not a date: write it as YYYY-MM-DD")):
+            await pilot.press("ctrl+u")
+            await paste(pilot, typed)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert status(screen) == said and bar(screen).is_open
+        assert decisions(app)[ACCEPTED].due_date == dt.date(2026, 12, 4)
 
         await pilot.press("ctrl+u")
         await paste(pilot, "2026-12-31")

@@ -62,6 +62,11 @@ async def test_new_workshop_form_typed_key_by_key_shows_errors_beside_fields_the
         await pilot.press("end", "ctrl+u", *"22/11/2026", "enter")
         await pilot.pause()
         assert "YYYY-MM-DD" in str(app.screen.query_one("#date-error").render())
+        await pilot.press("ctrl+u")
+        await paste(pilot, "0001-01-01")  # the one date rule: the range too
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "out of range (1990-2100)" in str(app.screen.query_one("#date-error").render())
 
         await pilot.press("end", "ctrl+u", *"2026-11-22", "tab")
         await pilot.press(*"Bo: IT", "enter", *"Cy: Risk")
