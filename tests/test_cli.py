@@ -305,3 +305,18 @@ def test_export_since_chooses_the_workshop_compared_with_or_none(tmp_path, db_pa
     assert f"(workshop {workshop_id})" in chosen.read_text()
     assert_one_line_error(cli("export", later, "--since", "99", db=db_path), 1, "99")
     assert_one_line_error(cli("export", later, "--since", "latest", db=db_path), 2, "--since takes a workshop id")
+
+
+def test_reading_commands_never_create_a_database_and_say_it_is_not_there(tmp_path):
+    missing = tmp_path / "moved-away.db"  # a file never made, or moved or deleted since
+    listed = cli("list", db=missing)
+    assert (listed.returncode, listed.stdout) == (
+        0, f"No workshops: there is no database at {missing}. Start one with: workshop new --org ORG "
+           "--initiative NAME --facilitator NAME\n")
+    assert cli("list", "--json", db=missing).stdout == "[]\n"
+    for args in (["show", "1"], ["export", "1", "--out", str(tmp_path)], ["compare", "1", "2"],
+                 ["backup", str(tmp_path / "copy.db")]):
+        refused = cli(*args, db=missing)
+        assert (refused.returncode, refused.stderr) == (
+            1, f"workshop: error: there is no database at {missing} (`workshop new` or the app creates one)\n"), args
+    assert list(tmp_path.iterdir()) == []  # nothing was created, anywhere

@@ -303,13 +303,21 @@ def new(options: Options, org: str, initiative: str, facilitator: str, date: Any
 @pass_options
 def list_(options: Options, as_json: bool) -> int:
     """Workshops, newest first, with their progress."""
-    with options.reading_store() as store:
+    from workshop.store import NoDatabase
+
+    start = "Start one with: workshop new --org ORG --initiative NAME --facilitator NAME"
+    try:
+        store = options.reading_store()
+    except NoDatabase:  # said, so that a moved or deleted file never reads as "no workshops yet"
+        print("[]" if as_json else f"No workshops: there is no database at {options.db_path()}. {start}")
+        return 0
+    with store:
         if as_json:
             _print_json([s.model_dump(mode="json") for s in store.list_sessions()])
             return 0
         rows = store.session_rows()  # plain rows: the table needs no model
     if not rows:
-        print("No workshops yet. Start one with: workshop new --org ORG --initiative NAME --facilitator NAME")
+        print(f"No workshops yet. {start}")
         return 0
     _print_table(
         ["ID", "DATE", "ORGANISATION", "INITIATIVE", "PROGRESS", "STATUS"],

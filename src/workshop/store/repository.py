@@ -79,6 +79,10 @@ class NotOpen(StoreError):
     """A vote for, or a reveal of, a round that is not open."""
 
 
+class NoDatabase(StoreError):
+    """A reading command named a database file that does not exist."""
+
+
 class VotedBefore(StoreError):
     """A new vote on a question whose earlier round was revealed or settled, without asking for it again."""
 
@@ -184,12 +188,12 @@ class Store:
     def open_for_reading(cls, path: Path) -> Store:
         """Open without ever writing: for reading commands, so they never wait for a writer.
 
-        A database that does not exist yet is created (if its folder can be written), so a first
-        `workshop list` still says there are no workshops.
+        Nor create: a database that is not there (never made, or moved or deleted since) is
+        `NoDatabase`, never a new empty file that would hide where the workshops went.
         """
         path = Path(path)
         if not path.exists():
-            return cls.open(path)
+            raise NoDatabase(f"there is no database at {path} (`workshop new` or the app creates one)")
         db, reads = open_reader(path)
         return cls(db, path, read_only="opened for reading", reads=reads)
 
