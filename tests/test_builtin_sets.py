@@ -26,7 +26,7 @@ from workshop.questionnaire import (
     reference_problem,
 )
 
-from helpers import run_cli
+from helpers import run_cli, run_main
 
 SETS = ("business", "technical", "organizational", "risk", "genai")
 DEFAULT = ("business", "technical", "organizational", "risk")
@@ -346,11 +346,11 @@ def test_the_four_sets_stay_the_default_and_genai_is_opt_in():
 
 def _new_workshop(db, *extra) -> tuple[tuple[str, ...], int]:
     """Create a workshop from the command line; return its sets and its number of questions."""
-    result = run_cli("new", "--org", "Acme", "--initiative", "Claims assistant", "--facilitator", "Ann",
-                     "--date", "2026-11-24", *extra, db=db)
+    result = run_main("new", "--org", "Acme", "--initiative", "Claims assistant", "--facilitator", "Ann",
+                      "--date", "2026-11-24", *extra, db=db)
     assert result.returncode == 0, result.stderr
-    shown = json.loads(run_cli("show", result.stdout.strip(), "--json", db=db).stdout)
-    (listed,) = json.loads(run_cli("list", "--json", db=db).stdout)
+    shown = json.loads(run_main("show", result.stdout.strip(), "--json", db=db).stdout)
+    (listed,) = json.loads(run_main("list", "--json", db=db).stdout)
     return tuple(shown["sets"]), listed["total"]
 
 
