@@ -16,7 +16,7 @@ from workshop.questionnaire import builtin_dir, load_paths
 from workshop.store import Store
 
 from helpers import FIXTURE_SETS
-from tui_harness import FrozenClock, TestApp, make_app, paste, plain, settle
+from tui_harness import FrozenClock, TestApp, fill_in, make_app, plain, settle
 
 HOSTILE = "Acme [Holding] AG [/] [@click=app.quit]click me[/] [b]bold \x1b]0;pwned\x07\x1b[2J\u202eevil"
 CONTROL = ("\x1b", "\x07", "\u202e")
@@ -127,11 +127,7 @@ async def test_a_connection_that_refuses_writes_is_reported_and_the_app_keeps_ru
         assert "NOT saved" in plain(app.screen.query_one("#status"))
         await pilot.press("escape", "n")  # a new workshop: the form keeps what was typed
         await settle(pilot)
-        await paste(pilot, "Acme")
-        await pilot.press("tab")
-        await paste(pilot, "Claims")
-        await pilot.press("tab")
-        await paste(pilot, "Ann")
+        await fill_in(pilot, "Acme", "Claims", "Ann")
         await pilot.press("f2")
         await settle(pilot)
         assert any(n.title == "Workshop not created" for n in app._notifications)

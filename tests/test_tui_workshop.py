@@ -6,7 +6,7 @@ import datetime as dt
 
 from workshop.session import AnswerStatus, Confidence, Decision
 
-from tui_harness import builtin_bank, make_app, paste, plain, settle, write
+from tui_harness import builtin_bank, fill_in, make_app, paste, plain, settle, write
 
 PRIVATE = "CFO doubts the budget"
 
@@ -21,11 +21,7 @@ async def test_a_whole_workshop_from_the_keyboard(tmp_path):
         # Create it: the business set only, two participants.
         await pilot.press("n")
         await settle(pilot)
-        await paste(pilot, "Acme Bank")
-        await pilot.press("tab")
-        await paste(pilot, "Loan pre-screening")
-        await pilot.press("tab")
-        await paste(pilot, "Ann")
+        await fill_in(pilot, "Acme Bank", "Loan pre-screening", "Ann")
         await pilot.press("tab", "tab")
         await paste(pilot, "Bo: IT lead\nCy: Credit risk")
         await pilot.press("tab")
@@ -129,11 +125,7 @@ async def test_the_new_workshop_form_offers_genai_unticked_and_a_tick_adds_it(tm
         ticked = {box.id: box.value for box in app.screen.query("Checkbox")}
         assert ticked == {"set-business": True, "set-technical": True, "set-organizational": True,
                           "set-risk": True, "set-genai": False}  # the four by default, genai offered
-        await paste(pilot, "Acme Bank")
-        await pilot.press("tab")
-        await paste(pilot, "Support assistant")
-        await pilot.press("tab")
-        await paste(pilot, "Ann")
+        await fill_in(pilot, "Acme Bank", "Support assistant", "Ann")
         await pilot.press("tab", "tab", "tab")  # past the participants to the business set
         await pilot.press(*["tab"] * 8, "space")  # four sets further (a box and a time box each): genai
         await pilot.press("f2")

@@ -99,6 +99,14 @@ async def paste(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def fill_in(pilot, *fields: str) -> None:
+    """Paste into the focused field and each one after it (tab between): a form filled in order."""
+    for n, text in enumerate(fields):
+        if n:
+            await pilot.press("tab")
+        await paste(pilot, text)
+
+
 async def write(pilot, key: str, text: str) -> None:
     """Open a text bar with `key`, paste `text`, press enter."""
     await pilot.press(key)
