@@ -50,7 +50,7 @@ def commands(newest: int, older: int, question: str, action: str, out: Path) -> 
         ("list", ["list"]),
         ("list --json", ["list", "--json"]),
         ("answer", ["answer", str(newest), question, "3", "--note", "timed"]),
-        ("ask", ["ask", str(newest), question]),
+        ("ask", ["ask", str(newest), question, "--again"]),  # each round asks for a new vote
         ("vote", ["vote", str(newest), question, "A", "2"]),
         ("reveal", ["reveal", str(newest)]),
         ("show", ["show", str(newest)]),
