@@ -25,7 +25,7 @@ from workshop.tui.room import Levels, Progress, RoomApp
 from workshop.web.qr import qr_lines
 
 from helpers import run_cli, run_main
-from tui_harness import START, TODAY, FrozenClock, builtin_bank, make_app, paste, settle
+from tui_harness import NEVER_WATCH, START, TODAY, FrozenClock, builtin_bank, make_app, paste, settle
 
 QUESTION = "tech.data.pipeline"  # answered at level 1 in the demo workshop
 PROMPT_START = "Is there an automated data feed for the pilot"
@@ -33,7 +33,6 @@ SECRET_NOTE = "Ops lead hides outages from the sponsor"
 SECRET_EVIDENCE = "Incident log shared in confidence"
 PHONE_LINK = "http://192.168.43.20:8765/Xq3hNcW1fT0yL8bZr5uVaPk2mDsGe7Jo"
 NAMES = ("Priya Shah", "Tom Berger", "Lena Fischer")  # the demo's participants, in order
-NEVER_WATCH = 3600.0  # the tests poll by hand: the room's own timer must not race them
 
 
 def seed(tmp_path: Path) -> Path:

@@ -16,6 +16,9 @@ from workshop.store import Store
 from workshop.tui.app import WorkshopApp
 
 TODAY = dt.date(2026, 11, 20)
+# Tests look for other windows' commits by hand (`app.check_for_changes()`): the app's own timer
+# must not race them to it.
+NEVER_WATCH = 3600.0
 
 
 START = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -77,6 +80,7 @@ def make_app(tmp_path: Path, *, demo: bool = True, db_name: str = "workshop.db")
     return TestApp(
         store, bank, export_dir=tmp_path / "exports", clock=clock, wall_clock=clock.wall, today=lambda: TODAY,
         draft_seconds=0.05,
+        watch_seconds=NEVER_WATCH,
     )
 
 
