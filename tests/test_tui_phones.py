@@ -17,21 +17,11 @@ import pytest
 
 from workshop.tui.widgets.phones import PhonesScreen
 
-from tui_harness import make_app, plain, settle
+from tui_harness import make_app, plain, settle, until
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
-
-
-async def until(pilot, condition, seconds: float = 15.0) -> None:
-    """Let the app run (and look for other processes' commits) until `condition()` holds."""
-    for _ in range(int(seconds / 0.05)):
-        pilot.app.check_for_changes()
-        await pilot.pause(0.05)
-        if condition():
-            return
-    raise AssertionError("timed out waiting")
 
 
 def phones_app(tmp_path, port: int = 0):
@@ -128,14 +118,14 @@ async def test_phones_are_off_until_m_and_a_server_that_dies_later_is_reported_o
         await pilot.press("m")
         await until(pilot, lambda: isinstance(app.screen, PhonesScreen))
         await pilot.press("escape")
-        assert listening(port) and "phones on" in plain(walk.query_one("#privacy"))
+        await until(pilot, lambda: "phones on" in plain(walk.query_one("#privacy")))
+        assert listening(port)
         _, pid = app.store.vote_server(1)
         os.kill(pid, signal.SIGKILL)  # the server crashes; the app must not
         await until(pilot, lambda: any(n.title == "Phones stopped" for n in app._notifications))
         [stopped] = [n for n in app._notifications if n.title == "Phones stopped"]
         assert "killed by signal 9" in stopped.message and "press m to start it again" in stopped.message
-        await settle(pilot)
-        assert "phones on" not in plain(walk.query_one("#privacy"))
+        await until(pilot, lambda: "phones on" not in plain(walk.query_one("#privacy")))
         await pilot.press("3")  # the app carries on
         await settle(pilot)
         assert app.store.load_session(1).answer(walk.question_id).level == 3

@@ -16,7 +16,7 @@ from workshop.questionnaire import builtin_dir, load_paths
 from workshop.store import Store
 
 from helpers import FIXTURE_SETS
-from tui_harness import FrozenClock, TestApp, fill_in, make_app, plain, settle
+from tui_harness import FrozenClock, TestApp, fill_in, make_app, plain, settle, until
 
 HOSTILE = "Acme [Holding] AG [/] [@click=app.quit]click me[/] [b]bold \x1b]0;pwned\x07\x1b[2J\u202eevil"
 CONTROL = ("\x1b", "\x07", "\u202e")
@@ -179,9 +179,8 @@ async def test_a_verdict_that_cannot_be_worked_out_is_reported_not_left_as_dots(
         conn.execute("UPDATE snapshots SET content = ?", ['{"sets": "broken"}'])
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
         table = app.screen.query_one("#workshops")
-        assert str(table.get_cell("1", "verdict")) == "? (failed)"
+        await until(pilot, lambda: str(table.get_cell("1", "verdict")) == "? (failed)")  # a worker's thread
         assert any("failed" in n.title for n in app._notifications)
         assert app.is_running
         await pilot.press("enter")  # opening it: said, and the app stays on the list

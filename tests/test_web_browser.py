@@ -38,8 +38,8 @@ def server(tmp_path):
     assert (status, stderr) == (0, "")
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="module")
+def browser():  # one Chromium for the module; each test opens its own context (cookies, scripts)
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

@@ -91,6 +91,18 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def until(pilot, condition, seconds: float = 15.0) -> None:
+    """Let the app run (and look for other windows' commits) until `condition()` holds: for what
+    another process or thread brings, whose timing a key press cannot wait for. Bounded, never a
+    fixed sleep."""
+    for _ in range(int(seconds / 0.05)):
+        pilot.app.check_for_changes()
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("timed out waiting")
+
+
 def plain(widget) -> str:
     """The text a widget shows."""
     rendered = widget.render()
