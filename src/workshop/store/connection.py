@@ -185,10 +185,12 @@ def _drop_stale_shared_memory(path: Path) -> None:
     if not os.access(path.parent, os.W_OK):
         return
     shm, wal = path.with_name(path.name + "-shm"), path.with_name(path.name + "-wal")
-    for leftover, stale in ((shm, lambda: True), (wal, lambda: wal.stat().st_size == 0)):
-        with contextlib.suppress(OSError):
-            if leftover.exists() and not os.access(leftover, os.W_OK) and stale():
-                leftover.unlink()
+    with contextlib.suppress(OSError):
+        if shm.exists() and not os.access(shm, os.W_OK):
+            shm.unlink()
+    with contextlib.suppress(OSError):
+        if wal.exists() and not os.access(wal, os.W_OK) and wal.stat().st_size == 0:
+            wal.unlink()
 
 
 @contextlib.contextmanager
