@@ -115,12 +115,8 @@ def test_sigkill_of_the_phone_server_mid_stream_keeps_every_vote_a_phone_was_tol
     bank = hostile_bank(tmp_path)
     db = tmp_path / "workshop.db"
     server = PhoneServer(db, seed_workshop(db, bank), bank).start(process=True)
-    phones = [server.phone(name) for name in NAMES[:12]]
-    for phone in phones:
-        assert phone.join().status_code == 200
-    with server.store() as store:
-        store.open_round(server.session_id, "pilot.kpi")
-    forms = [phone.form() for phone in phones]
+    seated = server.seated(NAMES[:12], "pilot.kpi")
+    phones = [phone for phone, _ in seated]
     sent: dict[str, list[int]] = {phone.name: [] for phone in phones}  # each phone's votes, in order
     told: dict[str, int] = {}  # the last of them the phone read "✓ Vote recorded" for
     enough = threading.Event()
@@ -138,7 +134,7 @@ def test_sigkill_of_the_phone_server_mid_stream_keeps_every_vote_a_phone_was_tol
             if n >= 5 and len(told) == len(phones):
                 enough.set()
 
-    threads = [threading.Thread(target=keep_voting, args=pair) for pair in zip(phones, forms, strict=True)]
+    threads = [threading.Thread(target=keep_voting, args=pair) for pair in seated]
     for thread in threads:
         thread.start()
     assert enough.wait(30)

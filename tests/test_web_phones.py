@@ -154,12 +154,8 @@ def test_names_and_question_text_are_shown_as_text_never_markup(server):
 
 
 def test_twenty_phones_vote_at_once_and_every_vote_is_recorded(server):
-    phones = [server.phone(name) for name in NAMES[:20]]
-    for phone in phones:
-        assert phone.join().status_code == 200
-    with server.store() as store:
-        store.open_round(server.session_id, "pilot.kpi")
-    forms = [phone.form() for phone in phones]
+    seated = server.seated(NAMES[:20], "pilot.kpi")
+    phones = [phone for phone, _ in seated]
     start = threading.Barrier(len(phones))
     results: dict[str, object] = {}
 
@@ -170,7 +166,7 @@ def test_twenty_phones_vote_at_once_and_every_vote_is_recorded(server):
         except Exception as exc:  # reported below, with the phone's name
             results[phone.name] = exc
 
-    threads = [threading.Thread(target=vote, args=(p, f, n % 5)) for n, (p, f) in enumerate(zip(phones, forms, strict=True))]
+    threads = [threading.Thread(target=vote, args=(p, f, n % 5)) for n, (p, f) in enumerate(seated)]
     for thread in threads:
         thread.start()
     for thread in threads:

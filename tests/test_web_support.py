@@ -245,6 +245,15 @@ class PhoneServer:
     def phone(self, name: str | None = None) -> Phone:
         return Phone(self, name)
 
+    def seated(self, names: tuple[str, ...], question: str) -> list[tuple[Phone, dict[str, str]]]:
+        """A phone joined as each name, a vote opened on `question`, and each phone's ballot fields."""
+        phones = [self.phone(name) for name in names]
+        for phone in phones:
+            assert phone.join().status_code == 200
+        with self.store() as store:
+            store.open_round(self.session_id, question)
+        return [(phone, phone.form()) for phone in phones]
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> tuple[int, str]:
         """Stop as the app will (SIGTERM by default); the exit status and stderr."""
         for phone in self.phones:
